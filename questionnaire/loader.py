@@ -1,0 +1,186 @@
+"""Load a framework from its folder of YAML files, with errors that name the file and the id.
+
+A framework folder holds::
+
+    framework.yaml     id, version, title, description, briefs, scale
+    findings.yaml      findings: [...]
+    themes/*.yaml      one theme per file, with its questions (files read in name order)
+    crosswalk.yaml     optional: crosswalks from earlier versions
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from questionnaire.model import LEVELS, Crosswalk, Finding, Framework, Theme
+
+__all__ = [
+    "BUILTIN_FRAMEWORKS",
+    "DEFAULT_FRAMEWORK_ID",
+    "FrameworkError",
+    "available_frameworks",
+    "load_framework",
+]
+
+BUILTIN_FRAMEWORKS = Path(__file__).parent / "frameworks"
+DEFAULT_FRAMEWORK_ID = "scn-transatlantic"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class FrameworkError(ValueError):
+    """A framework file is missing, unreadable or invalid."""
+
+    def __init__(self, file: Path | str, message: str, item_id: str | None = None) -> None:
+        self.file = str(file)
+        self.item_id = item_id
+        self.message = message
+        where = f"{self.file}: {item_id}" if item_id else self.file
+        super().__init__(f"{where}: {message}")
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FrameworkError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FrameworkError(path, f"cannot read file ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise FrameworkError(path, f"not valid YAML{where}: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise FrameworkError(path, f"not valid YAML ({exc})") from None
+
+
+def _id_at(data: Any, loc: tuple[int | str, ...]) -> str | None:
+    """The id of the innermost object with an ``id`` along ``loc`` in the raw data."""
+    found = data.get("id") if isinstance(data, dict) else None
+    node = data
+    for key in loc:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found if isinstance(found, str) else None
+
+
+def _validate(model: type[M], data: Any, path: Path) -> M:
+    if not isinstance(data, dict):
+        raise FrameworkError(path, "expected a mapping at the top of the file")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        field = ".".join(str(part) for part in loc)
+        message = first["msg"].removeprefix("Value error, ")
+        raise FrameworkError(path, f"{field}: {message}" if field else message, _id_at(data, loc)) from None
+
+
+def _validate_list(model: type[M], data: Any, key: str, path: Path) -> list[M]:
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise FrameworkError(path, f"expected a list under '{key}'")
+    items = []
+    for index, raw in enumerate(data[key]):
+        try:
+            items.append(model.model_validate(raw))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            message = first["msg"].removeprefix("Value error, ")
+            item_id = raw.get("id") if isinstance(raw, dict) else None
+            item_id = item_id if isinstance(item_id, str) else f"{key}[{index}]"
+            raise FrameworkError(path, f"{field}: {message}" if field else message, item_id) from None
+    return items
+
+
+def _check_references(framework: Framework, files: dict[str, Path], root: Path) -> None:
+    """Cross-file checks: unique ids, known findings, briefs and seeds, a complete scale."""
+    head = root / "framework.yaml"
+    if sorted(level.level for level in framework.scale) != list(LEVELS):
+        raise FrameworkError(head, "scale must define each level 0 to 4 exactly once")
+
+    brief_ids = {b.id for b in framework.briefs}
+    seeds = {b.seed for b in framework.briefs}
+    for finding in framework.findings:
+        if finding.brief not in brief_ids:
+            raise FrameworkError(root / "findings.yaml", f"unknown brief '{finding.brief}'", finding.id)
+    for kind, ids, where in (
+        ("finding", [f.id for f in framework.findings], lambda _id: root / "findings.yaml"),
+        ("theme", [t.id for t in framework.themes], lambda _id: files[_id]),
+        ("question", [q.id for q in framework.questions], lambda _id: files[_id]),
+    ):
+        for dup, count in Counter(ids).items():
+            if count > 1:
+                raise FrameworkError(where(dup), f"duplicate {kind} id (used {count} times)", dup)
+
+    finding_ids = {f.id for f in framework.findings}
+    for question in framework.questions:
+        path = files[question.id]
+        for ref in question.findings:
+            if ref not in finding_ids:
+                raise FrameworkError(path, f"unknown finding '{ref}'", question.id)
+        for source in question.sources:
+            if source.seed not in seeds:
+                raise FrameworkError(path, f"source cites '{source.seed}', which is not a brief", question.id)
+
+    question_ids = {q.id for q in framework.questions}
+    for crosswalk in framework.crosswalks:
+        for old, new in crosswalk.questions.items():
+            if new is not None and new not in question_ids:
+                raise FrameworkError(
+                    root / "crosswalk.yaml", f"maps to unknown question '{new}'", old
+                )
+
+
+def load_framework(path: Path | str) -> Framework:
+    """Load and validate the framework in folder ``path``.
+
+    Raises ``FrameworkError`` naming the file, and the id where there is one, on any problem.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise FrameworkError(root, "framework folder not found")
+    head = _read_yaml(root / "framework.yaml")
+    if not isinstance(head, dict):
+        raise FrameworkError(root / "framework.yaml", "expected a mapping at the top of the file")
+
+    findings = _validate_list(Finding, _read_yaml(root / "findings.yaml"), "findings", root / "findings.yaml")
+
+    theme_files = sorted((root / "themes").glob("*.yaml"))
+    if not theme_files:
+        raise FrameworkError(root / "themes", "no theme files found")
+    themes: list[Theme] = []
+    files: dict[str, Path] = {}
+    for theme_file in theme_files:
+        theme = _validate(Theme, _read_yaml(theme_file), theme_file)
+        themes.append(theme)
+        files[theme.id] = theme_file
+        files.update({q.id: theme_file for q in theme.questions})
+
+    crosswalks: list[Crosswalk] = []
+    if (root / "crosswalk.yaml").exists():
+        path_cw = root / "crosswalk.yaml"
+        crosswalks = _validate_list(Crosswalk, _read_yaml(path_cw), "crosswalks", path_cw)
+
+    data = {**head, "findings": [], "themes": [], "crosswalks": []}
+    shell = _validate(Framework, data | {"themes": [themes[0].model_dump()]}, root / "framework.yaml")
+    framework = shell.model_copy(update={"findings": findings, "themes": themes, "crosswalks": crosswalks})
+    _check_references(framework, files, root)
+    return framework
+
+
+def available_frameworks(base: Path | str = BUILTIN_FRAMEWORKS) -> list[Path]:
+    """Folders under ``base`` that hold a framework (a ``framework.yaml``)."""
+    return sorted(p.parent for p in Path(base).glob("*/framework.yaml"))

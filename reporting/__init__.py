@@ -1,0 +1,1 @@
+"""The PDF gap report: context (pure), charts and PDF rendering."""

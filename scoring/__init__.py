@@ -1,0 +1,1 @@
+"""Scoring: theme scores, completeness, bands, gaps, priorities, comparison. Pure pandas."""

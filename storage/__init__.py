@@ -1,0 +1,1 @@
+"""The store: database engine, migrations, repositories, import and export."""

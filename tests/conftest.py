@@ -1,0 +1,36 @@
+"""Shared fixtures: paths to the real framework, the seed texts and the small test frameworks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID
+from questionnaire.sources import seeds_dir
+
+
+@pytest.fixture(scope="session")
+def framework_dir() -> Path:
+    """The folder of the framework the product ships."""
+    return BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The briefs' seed texts; tests that need them skip where they are not checked out."""
+    path = seeds_dir()
+    if not path.is_dir():
+        pytest.skip(f"seed texts not found at {path}")
+    return path
+
+
+@pytest.fixture
+def mini_framework(tmp_path: Path) -> Path:
+    """A writable copy of the three-question test framework (version 1.0.0)."""
+    target = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "frameworks" / "mini-v1", target)
+    return target

@@ -1,0 +1,58 @@
+"""The Streamlit app, driven headlessly with AppTest: it starts and shows the framework."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, load_framework
+from questionnaire.model import text_in
+
+APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
+
+
+@pytest.fixture(scope="module")
+def framework():
+    return load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.label for e in at.expander] + [t.value for t in at.title] + [s.value for s in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_the_home_page_starts_and_counts_the_framework(framework) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert at.title[0].value == "City Cohesion Self-Assessment"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Questions"] == str(len(framework.questions))
+    assert metrics["Themes"] == str(len(framework.themes))
+
+
+def test_the_framework_page_lists_every_theme_and_its_questions(framework) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("app_pages/framework.py").run()
+    assert not at.exception
+    select = at.selectbox(key="framework_theme")
+    assert len(select.options) == len(framework.themes)
+    for theme in framework.themes:
+        select.set_value(theme.id).run()
+        shown = _texts(at)
+        assert text_in(theme.title) in shown
+        for question in theme.questions:
+            assert f"{question.id} · {text_in(question.text)}" in shown
+            for descriptor in question.descriptors:
+                assert text_in(descriptor.text) in shown
+
+
+def test_the_framework_page_shows_every_finding_with_its_questions(framework) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("app_pages/framework.py").run()
+    shown = _texts(at)
+    for finding in framework.findings:
+        assert f"{finding.id} · {text_in(finding.title)}" in shown
+    assert "our own reading" in "\n".join(i.value for i in at.info)

@@ -1,0 +1,85 @@
+"""The command line, run as a city's IT team would run it: a real process, real files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def test_framework_check_reports_full_coverage_of_the_shipped_framework(seeds: Path) -> None:
+    result = run_cli("framework", "check", "--json", "--seeds", str(seeds))
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["findings"] == 20
+    assert report["themes"] >= 10
+    assert report["questions"] >= 60
+    for key in ("findings_under_two", "questions_without_source", "bad_quotes", "repeated_descriptors"):
+        assert report[key] == [], key
+    assert report["seeds_checked"] is True
+
+
+def test_framework_check_fails_and_names_the_bad_quote(tmp_path: Path) -> None:
+    base = tmp_path / "frameworks"
+    shutil.copytree(FIXTURES / "frameworks" / "mini-v1", base / "mini")
+    theme = base / "mini" / "themes" / "02-plans.yaml"
+    theme.write_text(theme.read_text().replace("with all departments", "with every department"))
+    result = run_cli("framework", "check", "--json", "--frameworks", str(base), "--seeds", str(FIXTURES / "seeds"))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert len(report["bad_quotes"]) == 1
+    assert report["bad_quotes"][0].startswith("P.1: mini-brief.txt line 5")
+
+
+def test_framework_check_prints_a_readable_table_without_json(seeds: Path) -> None:
+    result = run_cli("framework", "check", "--seeds", str(seeds))
+    assert result.returncode == 0
+    assert "Questions per theme" in result.stdout
+    assert "Questions per finding" in result.stdout
+    assert "bad quotes: none" in result.stdout
+
+
+def test_framework_check_names_the_file_of_an_invalid_framework(tmp_path: Path) -> None:
+    base = tmp_path / "frameworks"
+    shutil.copytree(FIXTURES / "frameworks" / "mini-v1", base / "mini")
+    (base / "mini" / "findings.yaml").write_text("findings: [")
+    result = run_cli("framework", "check", "--frameworks", str(base))
+    assert result.returncode == 1
+    assert "findings.yaml" in result.stderr
+    assert "not valid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_framework_show_prints_every_question_with_its_levels() -> None:
+    result = run_cli("framework", "show")
+    assert result.returncode == 0
+    from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, load_framework
+
+    framework = load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
+    for question in framework.questions:
+        assert f"{question.id} " in result.stdout
+    assert result.stdout.count("Source: ") >= len(framework.questions)
+
+
+def test_db_upgrade_creates_a_versioned_sqlite_database_and_is_repeatable(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'nested' / 'city.db'}"
+    first = run_cli("db", "upgrade", "--db", url)
+    second = run_cli("db", "upgrade", "--db", url)
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert (tmp_path / "nested" / "city.db").exists()
+    from storage.migrate import current_revision, head_revision
+
+    assert current_revision(url) == head_revision()
+
