@@ -79,6 +79,10 @@ def _print_coverage(framework: Framework, coverage: Coverage) -> None:
         else:
             console.print(f"[green]{label}: none[/green]")
 
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL; default $DATABASE_URL or the local SQLite file.")
+]
+
 
 @framework_app.command("check")
 def framework_check(
@@ -124,7 +128,7 @@ def framework_show(frameworks: FrameworksOption = BUILTIN_FRAMEWORKS) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade(
-    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: $DATABASE_URL or the SQLite file).")] = None,
+    db: DbOption = None,
 ) -> None:
     """Create the database if needed and bring it to the newest schema, keeping every row."""
     from sqlalchemy.exc import SQLAlchemyError

@@ -31,6 +31,7 @@ BUILTIN_FRAMEWORKS = Path(__file__).parent / "frameworks"
 DEFAULT_FRAMEWORK_ID = "scn-transatlantic"
 
 M = TypeVar("M", bound=BaseModel)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FrameworkError(ValueError):
@@ -52,7 +53,7 @@ def _read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise FrameworkError(path, f"cannot read file ({exc})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -105,6 +106,13 @@ def _validate_list(model: type[M], data: Any, key: str, path: Path) -> list[M]:
     return items
 
 
+def _refuse_duplicates(kind: str, items: list[tuple[str, Path]]) -> None:
+    counts = Counter(item_id for item_id, _ in items)
+    for item_id, path in items:
+        if counts[item_id] > 1:
+            raise FrameworkError(path, f"duplicate {kind} id (used {counts[item_id]} times)", item_id)
+
+
 def _check_references(framework: Framework, files: dict[str, Path], root: Path) -> None:
     """Cross-file checks: unique ids, known findings, briefs and seeds, a complete scale."""
     head = root / "framework.yaml"
@@ -116,14 +124,10 @@ def _check_references(framework: Framework, files: dict[str, Path], root: Path) 
     for finding in framework.findings:
         if finding.brief not in brief_ids:
             raise FrameworkError(root / "findings.yaml", f"unknown brief '{finding.brief}'", finding.id)
-    for kind, ids, where in (
-        ("finding", [f.id for f in framework.findings], lambda _id: root / "findings.yaml"),
-        ("theme", [t.id for t in framework.themes], lambda _id: files[_id]),
-        ("question", [q.id for q in framework.questions], lambda _id: files[_id]),
-    ):
-        for dup, count in Counter(ids).items():
-            if count > 1:
-                raise FrameworkError(where(dup), f"duplicate {kind} id (used {count} times)", dup)
+    findings_file = root / "findings.yaml"
+    _refuse_duplicates("finding", [(f.id, findings_file) for f in framework.findings])
+    _refuse_duplicates("theme", [(t.id, files[t.id]) for t in framework.themes])
+    _refuse_duplicates("question", [(q.id, files[q.id]) for q in framework.questions])
 
     finding_ids = {f.id for f in framework.findings}
     for question in framework.questions:
