@@ -24,7 +24,7 @@ with themes_tab:
     st.markdown(text_in(theme.description))
     for question in theme.questions:
         with st.expander(f"{question.id} · {text_in(question.text)}"):
-            st.markdown(f"**What counts as evidence.** {text_in(question.guidance)}")
+            st.markdown(f"**Guidance for the team.** {text_in(question.guidance)}")
             st.markdown("**Levels**")
             for descriptor in question.descriptors:
                 name = text_in(framework.level(descriptor.level).name)

@@ -22,5 +22,8 @@ def test_a_newcomer_sees_the_home_page_and_browses_a_theme_of_the_framework(
     page.get_by_role("heading", name="The framework").wait_for(timeout=30_000)
     first = framework.themes[0].questions[0]
     page.get_by_text(f"{first.id} · {text_in(first.text)}").click()
-    page.get_by_text(text_in(first.levels[4])).wait_for(timeout=10_000)
+    level_four = page.get_by_text(text_in(first.levels[4]))
+    level_four.wait_for(state="visible", timeout=10_000)
+    page.wait_for_timeout(500)  # let the expander finish opening before the screenshot
+    assert level_four.is_visible()
     page.screenshot(path=artifacts / "framework.png", full_page=True)
