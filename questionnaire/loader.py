@@ -5,6 +5,7 @@ A framework folder holds::
     framework.yaml     id, version, title, description, briefs, scale
     findings.yaml      findings: [...]
     themes/*.yaml      one theme per file, with its questions (files read in name order)
+    challenges.yaml    optional: local challenges a city can declare, and the themes each raises
     crosswalk.yaml     optional: crosswalks from earlier versions
 """
 
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from questionnaire.model import LEVELS, Crosswalk, Finding, Framework, Theme
+from questionnaire.model import LEVELS, Challenge, Crosswalk, Finding, Framework, Theme
 
 __all__ = [
     "BUILTIN_FRAMEWORKS",
@@ -139,6 +140,13 @@ def _check_references(framework: Framework, files: dict[str, Path], root: Path) 
             if source.seed not in seeds:
                 raise FrameworkError(path, f"source cites '{source.seed}', which is not a brief", question.id)
 
+    theme_ids = {t.id for t in framework.themes}
+    _refuse_duplicates("challenge", [(c.id, root / "challenges.yaml") for c in framework.challenges])
+    for challenge in framework.challenges:
+        for ref in challenge.themes:
+            if ref not in theme_ids:
+                raise FrameworkError(root / "challenges.yaml", f"unknown theme '{ref}'", challenge.id)
+
     question_ids = {q.id for q in framework.questions}
     for crosswalk in framework.crosswalks:
         for old, new in crosswalk.questions.items():
@@ -178,9 +186,15 @@ def load_framework(path: Path | str) -> Framework:
         path_cw = root / "crosswalk.yaml"
         crosswalks = _validate_list(Crosswalk, _read_yaml(path_cw), "crosswalks", path_cw)
 
+    challenges: list[Challenge] = []
+    if (root / "challenges.yaml").exists():
+        path_ch = root / "challenges.yaml"
+        challenges = _validate_list(Challenge, _read_yaml(path_ch), "challenges", path_ch)
+
     data = {**head, "findings": [], "themes": [], "crosswalks": []}
     shell = _validate(Framework, data | {"themes": [themes[0].model_dump()]}, root / "framework.yaml")
-    framework = shell.model_copy(update={"findings": findings, "themes": themes, "crosswalks": crosswalks})
+    parts = {"findings": findings, "themes": themes, "challenges": challenges, "crosswalks": crosswalks}
+    framework = shell.model_copy(update=parts)
     _check_references(framework, files, root)
     return framework
 

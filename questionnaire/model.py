@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 __all__ = [
     "Brief",
+    "Challenge",
     "Crosswalk",
     "Finding",
     "Framework",
@@ -152,6 +153,14 @@ class Theme(_Frozen):
     questions: list[Question] = Field(min_length=1)
 
 
+class Challenge(_Frozen):
+    """A local challenge a city can declare in its profile, and the themes it makes more pressing."""
+
+    id: StableId
+    label: LocalizedText
+    themes: list[StableId] = Field(min_length=1)
+
+
 class Crosswalk(_Frozen):
     """How question ids of an earlier framework version map onto this one.
 
@@ -173,6 +182,7 @@ class Framework(_Frozen):
     scale: list[ScaleLevel]
     findings: list[Finding]
     themes: list[Theme] = Field(min_length=1)
+    challenges: list[Challenge] = Field(default_factory=list)
     crosswalks: list[Crosswalk] = Field(default_factory=list)
 
     @property

@@ -1,0 +1,78 @@
+"""Comparing two assessments, within a framework version and across versions through the crosswalk."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from questionnaire.loader import load_framework
+from scoring import Answer, answers_frame, compare, trends
+
+FRAMEWORKS = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
+
+
+@pytest.fixture(scope="module")
+def v1():
+    return load_framework(FRAMEWORKS / "mini-v1")
+
+
+@pytest.fixture(scope="module")
+def v2():
+    return load_framework(FRAMEWORKS / "mini-v2")
+
+
+def test_theme_and_overall_deltas_and_item_changes_within_one_version(v1) -> None:
+    before = answers_frame(v1, [Answer(question_id="S.1", level=1), Answer(question_id="S.2", level=3),
+                                Answer(question_id="P.1", status="dont_know")])
+    after = answers_frame(v1, [Answer(question_id="S.1", level=3),
+                               Answer(question_id="S.2", status="not_applicable", reason="Library closed"),
+                               Answer(question_id="P.1", level=2)])
+    result = compare(v1, before, after)
+    deltas = result.themes.set_index("theme_id")["delta"]
+    assert deltas["S"] == 75.0 - 50.0
+    assert result.overall_before == 50.0
+    assert result.overall_after == 62.5
+    assert result.overall_delta == 12.5
+    changes = result.items.set_index("question_id")["change"]
+    assert changes.to_dict() == {"S.1": "improved", "S.2": "newly not applicable", "P.1": "newly answered"}
+    assert result.comparable_share == 1.0
+
+
+def test_an_assessment_compared_with_itself_shows_no_change(v1) -> None:
+    answers = answers_frame(v1, [Answer(question_id="S.1", level=2), Answer(question_id="P.1", level=1)])
+    result = compare(v1, answers, answers)
+    assert set(result.items["change"]) == {"unchanged"}
+    assert (result.themes["delta"].dropna() == 0).all()
+
+
+def test_across_versions_renamed_questions_compare_and_retired_and_new_ones_are_listed(v1, v2) -> None:
+    before = answers_frame(v1, [Answer(question_id="S.1", level=1), Answer(question_id="S.2", level=2),
+                                Answer(question_id="P.1", level=3)])
+    after = answers_frame(v2, [Answer(question_id="S.10", level=2), Answer(question_id="P.1", level=1),
+                               Answer(question_id="P.2", level=4)])
+    result = compare(v2, before, after, before_framework=v1)
+    items = result.items.set_index("before_id", drop=False)
+    assert items.loc["S.1", "question_id"] == "S.10"
+    assert items.loc["S.1", "change"] == "improved"
+    assert items.loc["P.1", "change"] == "declined"
+    assert items.loc["S.2", "change"] == "question removed"
+    added = result.items[result.items["question_id"] == "P.2"].iloc[0]
+    assert added["change"] == "question added"
+    assert result.comparable_share == pytest.approx(2 / 3)
+
+
+def test_trends_list_theme_and_overall_scores_oldest_first(v1) -> None:
+    import pandas as pd
+
+    frames = [
+        answers_frame(v1, [Answer(question_id="S.1", level=level), Answer(question_id="P.1", level=level)], name)
+        for name, level in (("2026", 3), ("2024", 1), ("2025", 2))
+    ]
+    tidy = trends(v1, pd.concat(frames), {"2024": date(2024, 5, 1), "2025": date(2025, 5, 1),
+                                          "2026": date(2026, 5, 1)})
+    overall = tidy[tidy["theme_id"] == "overall"]
+    assert list(overall["assessment"]) == ["2024", "2025", "2026"]
+    assert list(overall["score"]) == [25.0, 50.0, 75.0]
+    assert set(tidy["theme_id"]) == {"S", "P", "overall"}

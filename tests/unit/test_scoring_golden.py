@@ -1,0 +1,163 @@
+"""Scores on small fixtures, checked against values worked out by hand."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from questionnaire.loader import load_framework
+from scoring import Answer, answers_frame, overall_scores, priorities, question_steps, theme_gaps, theme_scores
+
+FRAMEWORKS = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_framework(FRAMEWORKS / "mini-v1")
+
+
+def _themes(framework, answers):
+    return theme_scores(framework, answers_frame(framework, answers)).set_index("theme_id")
+
+
+def test_a_theme_score_is_the_weighted_mean_level_as_a_percentage(mini) -> None:
+    # S.1 = 3, S.2 = 1 → (3 + 1) / (4 × 2) = 50; P.1 (weight 2) = 2 → 2 / 4 = 50
+    themes = _themes(mini, [Answer(question_id="S.1", level=3), Answer(question_id="S.2", level=1),
+                            Answer(question_id="P.1", level=2)])
+    assert themes.loc["S", "score"] == 50.0
+    assert themes.loc["P", "score"] == 50.0
+    assert themes.loc["S", "band"] == "Developing"
+
+
+def test_not_applicable_leaves_the_denominator_and_is_counted(mini) -> None:
+    themes = _themes(mini, [Answer(question_id="S.1", level=3),
+                            Answer(question_id="S.2", status="not_applicable", reason="No library")])
+    assert themes.loc["S", "score"] == 75.0
+    assert themes.loc["S", "conservative"] == 75.0
+    assert themes.loc["S", "completeness"] == 1.0
+    assert themes.loc["S", "applicable"] == 1
+    assert themes.loc["S", "not_applicable"] == 1
+
+
+def test_dont_know_lowers_completeness_and_the_conservative_score_but_not_the_score(mini) -> None:
+    themes = _themes(mini, [Answer(question_id="S.1", level=2), Answer(question_id="S.2", status="dont_know")])
+    assert themes.loc["S", "score"] == 50.0
+    assert themes.loc["S", "conservative"] == 25.0
+    assert themes.loc["S", "completeness"] == 0.5
+    assert themes.loc["S", "unknown"] == 1
+
+
+def test_a_theme_with_no_answer_has_no_score_and_counts_as_not_started(mini) -> None:
+    themes = _themes(mini, [Answer(question_id="S.1", level=2)])
+    assert math.isnan(themes.loc["P", "score"])
+    assert themes.loc["P", "conservative"] == 0.0
+    assert themes.loc["P", "state"] == "not started"
+    assert themes.loc["P", "band"] is None
+
+
+def test_a_theme_whose_questions_are_all_not_applicable_is_excluded_not_zero_or_hundred() -> None:
+    framework = load_framework(FRAMEWORKS / "mini-v1")
+    # Only S.2 allows not applicable; a theme of one such question shows the rule.
+    themes = theme_scores(
+        framework,
+        answers_frame(framework, [Answer(question_id="S.2", status="not_applicable", reason="No library")]),
+    ).set_index("theme_id")
+    assert themes.loc["S", "state"] == "not started"  # S.1 is still applicable
+    only_na = framework.model_copy(update={"themes": [framework.themes[0].model_copy(
+        update={"questions": [framework.question("S.2")]})]})
+    excluded = theme_scores(
+        only_na, answers_frame(only_na, [Answer(question_id="S.2", status="not_applicable", reason="No library")])
+    ).iloc[0]
+    assert excluded["state"] == "excluded"
+    assert math.isnan(excluded["score"]) and math.isnan(excluded["completeness"])
+    assert math.isnan(overall_scores(theme_scores(only_na, answers_frame(only_na, [
+        Answer(question_id="S.2", status="not_applicable", reason="No library")])))["index"].iloc[0])
+
+
+def test_evidence_coverage_is_the_share_of_answers_backed_by_a_document(mini) -> None:
+    themes = _themes(mini, [Answer(question_id="S.1", level=2, evidence="internal_document"),
+                            Answer(question_id="S.2", level=4, evidence="none"),
+                            Answer(question_id="P.1", level=1, evidence="independently_evaluated")])
+    assert themes.loc["S", "evidence_coverage"] == 0.5
+    assert themes.loc["P", "evidence_coverage"] == 1.0
+
+
+def test_the_overall_index_is_the_theme_weighted_mean_of_scored_themes(mini) -> None:
+    weighted = mini.model_copy(update={"themes": [mini.themes[0], mini.themes[1].model_copy(update={"weight": 3})]})
+    frame = answers_frame(weighted, [Answer(question_id="S.1", level=4), Answer(question_id="S.2", level=4),
+                                     Answer(question_id="P.1", level=0)])
+    overall = overall_scores(theme_scores(weighted, frame)).iloc[0]
+    assert overall["index"] == pytest.approx((100 * 1 + 0 * 3) / 4)  # 25
+    assert overall["completeness"] == 1.0
+    assert overall["band"] == "Emerging"
+
+
+def test_the_methodology_worked_example_is_reproduced_exactly(framework_dir: Path) -> None:
+    """docs/methodology.md, "A worked example": theme T7 of the shipped framework."""
+    framework = load_framework(framework_dir)
+    frame = answers_frame(framework, [
+        Answer(question_id="Q7.1", level=2, evidence="internal_document"),
+        Answer(question_id="Q7.2", level=3, evidence="published"),
+        Answer(question_id="Q7.3", status="not_applicable", reason="Policing is run by the regional force"),
+        Answer(question_id="Q7.4", level=1),
+        Answer(question_id="Q7.5", status="dont_know"),
+    ])
+    themes = theme_scores(framework, frame)
+    t7 = themes.set_index("theme_id").loc["T7"]
+    assert (t7["applicable"], t7["answered"], t7["unknown"]) == (5, 3, 2)
+    assert t7["score"] == 50.0
+    assert t7["conservative"] == 30.0
+    assert t7["completeness"] == 0.6
+    assert round(t7["evidence_coverage"], 3) == 0.667
+    assert t7["band"] == "Developing"
+
+    gaps = theme_gaps(themes)
+    g7 = gaps.set_index("theme_id").loc["T7"]
+    assert (g7["target"], g7["gap"]) == (60.0, 10.0)
+    ranked = priorities(framework, gaps, declared=["global-protests"])
+    top = ranked.iloc[0]
+    assert (top["theme_id"], top["relevance"], top["priority"]) == ("T7", 1.5, 15.0)
+    assert top["explanation"] == (
+        "Global crises, local impacts: dialogue, protest and de-escalation scores 50 against a target of 60, "
+        "a gap of 10 points, weighted ×1.5 because the city declared protests or tensions linked to events abroad."
+    )
+    steps = question_steps(framework, frame, gaps).set_index("question_id")
+    assert steps.loc["Q7.1", "next_step"] == framework.question("Q7.1").levels[3]["en"]
+    assert steps.loc["Q7.4", "next_step"] == framework.question("Q7.4").levels[2]["en"]
+    assert steps.loc["Q7.2", "next_step"] is None  # already at the target level 3
+    assert steps.loc["Q7.6", "status"] == "unanswered"
+    assert overall_scores(themes).iloc[0]["index"] == 50.0
+
+
+def test_default_targets_are_the_next_band_up_and_the_top_band_keeps_its_floor(mini) -> None:
+    themes = _themes(mini, [Answer(question_id="S.1", level=4), Answer(question_id="S.2", level=3),
+                            Answer(question_id="P.1", level=0)]).reset_index()
+    gaps = theme_gaps(themes).set_index("theme_id")
+    assert (gaps.loc["S", "score"], gaps.loc["S", "target"], gaps.loc["S", "gap"]) == (87.5, 80.0, 0.0)
+    assert (gaps.loc["P", "target"], gaps.loc["P", "gap"]) == (20.0, 20.0)
+
+
+def test_a_target_set_by_the_team_replaces_the_default(mini) -> None:
+    themes = _themes(mini, [Answer(question_id="P.1", level=2)]).reset_index()
+    gaps = theme_gaps(themes, {"P": 90}).set_index("theme_id")
+    assert (gaps.loc["P", "target"], gaps.loc["P", "gap"], gaps.loc["P", "target_source"]) == (
+        90.0, 40.0, "set by the team")
+    with pytest.raises(ValueError, match="P: a target must be between 0 and 100"):
+        theme_gaps(themes, {"P": 120})
+
+
+def test_a_priority_without_declared_challenges_says_so(mini) -> None:
+    themes = _themes(mini, [Answer(question_id="P.1", level=1)]).reset_index()
+    ranked = priorities(mini, theme_gaps(themes))
+    assert list(ranked["theme_id"]) == ["P"]
+    assert ranked.iloc[0]["explanation"] == (
+        "Emergency plans scores 25 against a target of 40, a gap of 15 points; "
+        "no declared local challenge raises its weight.")
+
+
+def test_an_unknown_challenge_is_refused(mini) -> None:
+    themes = _themes(mini, [Answer(question_id="P.1", level=1)]).reset_index()
+    with pytest.raises(ValueError, match="unknown challenge"):
+        priorities(mini, theme_gaps(themes), declared=["earthquake"])
