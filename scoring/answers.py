@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -145,28 +146,32 @@ def answers_frame(
     frame["evidence"] = frame["evidence"].fillna(Evidence.NONE.value)
 
     questions = question_table(framework).set_index("question_id")
+    position = questions.index.get_indexer(frame["question_id"])  # -1 for an unknown id
+    known = position >= 0
+    take = np.where(known, position, 0)
     status = frame["status"]
     level = frame["level"]
     reason = frame["reason"].fillna("").astype(str).str.strip()
     is_level = status == Status.LEVEL.value
     is_na = status == Status.NOT_APPLICABLE.value
-    na_allowed = frame["question_id"].map(questions["na_allowed"])
+    na_allowed = pd.Series(questions["na_allowed"].to_numpy()[take] & known, index=frame.index)
+    evidence_rank = pd.Index(list(EVIDENCE_RANK)).get_indexer(frame["evidence"])
 
     checks = [
-        (~frame["question_id"].isin(questions.index), "unknown question id"),
+        (pd.Series(~known, index=frame.index), "unknown question id"),
         (frame.duplicated(["assessment", "question_id"], keep=False), "answered more than once"),
         (~status.isin([s.value for s in Status]), "unknown answer status"),
-        (~frame["evidence"].isin(list(EVIDENCE_RANK)), "unknown evidence level"),
+        (pd.Series(evidence_rank < 0, index=frame.index), "unknown evidence level"),
         (is_level & level.isna(), "a level from 0 to 4 is required"),
         (is_level & level.notna() & ((level < 0) | (level > 4) | (level % 1 != 0)), "level outside 0 to 4"),
         (~is_level & level.notna(), "a level is only given with status 'level'"),
-        (is_na & (na_allowed == False), "'not applicable' is not allowed for this question"),  # noqa: E712
+        (is_na & known & ~na_allowed, "'not applicable' is not allowed for this question"),
         (is_na & (reason == ""), "'not applicable' needs a reason"),
     ]
     problems = [f"{_ids(frame, mask)}: {message}" for mask, message in checks if mask.any()]
     if problems:
         raise AnswerError(problems)
-    frame["theme_id"] = frame["question_id"].map(questions["theme_id"])
-    frame["weight"] = frame["question_id"].map(questions["weight"])
-    frame["evidence_rank"] = frame["evidence"].map(EVIDENCE_RANK).astype("int64")
+    frame["theme_id"] = questions["theme_id"].to_numpy()[position]
+    frame["weight"] = questions["weight"].to_numpy()[position]
+    frame["evidence_rank"] = evidence_rank
     return frame

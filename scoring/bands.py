@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["BANDS", "Band", "band_for", "band_names", "next_band"]
@@ -29,6 +30,9 @@ BANDS: tuple[Band, ...] = (
 )
 """From lowest to highest. A score of exactly 20 is Emerging, exactly 80 Leading."""
 
+_LOWERS = np.array([band.lower for band in BANDS], dtype=float)
+_NAMES = np.array([band.name for band in BANDS], dtype=object)
+
 
 def band_for(score: float) -> Band | None:
     """The band of ``score`` (0–100), or None when there is no score."""
@@ -44,7 +48,8 @@ def next_band(band: Band) -> Band | None:
 
 
 def band_names(scores: pd.Series) -> pd.Series:
-    """Vectorised: the band name of every score (NaN stays missing)."""
-    edges = [band.lower for band in BANDS] + [math.inf]
-    names = pd.cut(scores, bins=edges, labels=[b.name for b in BANDS], right=False, include_lowest=True)
-    return names.astype("object").where(scores.notna(), None)
+    """Vectorised: the band name of every score (a missing score has no band)."""
+    values = scores.to_numpy(dtype=float)
+    index = np.searchsorted(_LOWERS, values, side="right") - 1
+    names = _NAMES[np.clip(index, 0, len(BANDS) - 1)]
+    return pd.Series(np.where(np.isnan(values), None, names), index=scores.index, dtype=object)

@@ -30,49 +30,65 @@ def theme_scores(framework: Framework, answers: pd.DataFrame) -> pd.DataFrame:
     ``answers`` comes from ``answers_frame``. Columns: ``assessment``, ``theme_id``, ``score``
     (0–100 over answered applicable questions, weighted; missing when none), ``conservative``
     (unknowns counted as 0), ``completeness`` (0–1), ``evidence_coverage`` (0–1 of answered),
-    ``questions``, ``applicable``, ``answered``, ``not_applicable``, ``unknown``, ``theme_weight``,
-    ``state`` (see ``THEME_STATES``) and ``band``.
+    ``questions``, ``applicable``, ``answered``, ``not_applicable``, ``unknown``, ``documented``,
+    ``theme_weight``, ``state`` (see ``THEME_STATES``) and ``band``.
     """
     questions = question_table(framework)
     themes = questions.groupby("theme_id", sort=False).agg(
         questions=("question_id", "size"), weight_total=("weight", "sum"), theme_weight=("theme_weight", "first")
     )
-    assessments = pd.unique(answers["assessment"]) if len(answers) else np.array(["assessment"], dtype=object)
-    grid = pd.MultiIndex.from_product([assessments, themes.index], names=["assessment", "theme_id"])
+    n_themes = len(themes)
+    codes, assessments = pd.factorize(answers["assessment"], sort=False)
+    if len(assessments) == 0:
+        codes, assessments = np.zeros(0, dtype=np.int64), pd.Index(["assessment"], dtype=object)
+    theme_code = answers["theme_id"].map({t: i for i, t in enumerate(themes.index)}).to_numpy(dtype=np.int64)
+    cell = codes * n_themes + theme_code
+    size = len(assessments) * n_themes
 
-    is_level = answers["status"] == Status.LEVEL.value
-    is_na = answers["status"] == Status.NOT_APPLICABLE.value
-    parts = pd.DataFrame(
+    status = answers["status"].to_numpy()
+    is_level = status == Status.LEVEL.value
+    is_na = status == Status.NOT_APPLICABLE.value
+    weight = answers["weight"].to_numpy(dtype=float)
+    level = np.nan_to_num(answers["level"].to_numpy(dtype=float))
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=values, minlength=size)
+
+    answered = total(is_level.astype(float))
+    answered_weight = total(weight * is_level)
+    level_sum = total(weight * level * is_level)
+    not_applicable = total(is_na.astype(float))
+    na_weight = total(weight * is_na)
+    documented = total((is_level & (answers["evidence_rank"].to_numpy() >= 1)).astype(float))
+
+    n_questions = np.tile(themes["questions"].to_numpy(dtype=float), len(assessments))
+    applicable = n_questions - not_applicable
+    applicable_weight = np.tile(themes["weight_total"].to_numpy(dtype=float), len(assessments)) - na_weight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(answered_weight > 0, 100 * level_sum / (4 * answered_weight), np.nan)
+        conservative = np.where(applicable_weight > 0, 100 * level_sum / (4 * applicable_weight), np.nan)
+        completeness = np.where(applicable > 0, answered / applicable, np.nan)
+        coverage = np.where(answered > 0, documented / answered, np.nan)
+    frame = pd.DataFrame(
         {
-            "assessment": answers["assessment"],
-            "theme_id": answers["theme_id"],
-            "answered": is_level.astype("int64"),
-            "answered_weight": answers["weight"].where(is_level, 0.0),
-            "level_sum": (answers["weight"] * answers["level"]).where(is_level, 0.0),
-            "not_applicable": is_na.astype("int64"),
-            "na_weight": answers["weight"].where(is_na, 0.0),
-            "documented": (is_level & (answers["evidence_rank"] >= 1)).astype("int64"),
+            "assessment": np.repeat(np.asarray(assessments, dtype=object), n_themes),
+            "theme_id": np.tile(np.asarray(themes.index, dtype=object), len(assessments)),
+            "score": score,
+            "conservative": conservative,
+            "completeness": completeness,
+            "evidence_coverage": coverage,
+            "questions": n_questions.astype(np.int64),
+            "applicable": applicable.astype(np.int64),
+            "answered": answered.astype(np.int64),
+            "not_applicable": not_applicable.astype(np.int64),
+            "unknown": (applicable - answered).astype(np.int64),
+            "documented": documented.astype(np.int64),
+            "theme_weight": np.tile(themes["theme_weight"].to_numpy(dtype=float), len(assessments)),
+            "state": np.select([applicable == 0, answered == 0], ["excluded", "not started"], default="scored"),
         }
     )
-    sums = parts.groupby(["assessment", "theme_id"], sort=False).sum().reindex(grid, fill_value=0)
-    frame = sums.join(themes, on="theme_id")
-
-    applicable_weight = frame["weight_total"] - frame["na_weight"]
-    frame["applicable"] = frame["questions"] - frame["not_applicable"]
-    frame["unknown"] = frame["applicable"] - frame["answered"]
-    frame["score"] = 100 * _ratio(frame["level_sum"], 4 * frame["answered_weight"])
-    frame["conservative"] = 100 * _ratio(frame["level_sum"], 4 * applicable_weight)
-    frame["completeness"] = _ratio(frame["answered"], frame["applicable"])
-    frame["evidence_coverage"] = _ratio(frame["documented"], frame["answered"])
-    frame["state"] = np.select(
-        [frame["applicable"] == 0, frame["answered"] == 0], ["excluded", "not started"], default="scored"
-    )
     frame["band"] = band_names(frame["score"])
-    columns = [
-        "score", "conservative", "completeness", "evidence_coverage", "questions", "applicable", "answered",
-        "not_applicable", "unknown", "documented", "theme_weight", "state", "band",
-    ]
-    return frame[columns].reset_index()
+    return frame
 
 
 def overall_scores(themes: pd.DataFrame) -> pd.DataFrame:
