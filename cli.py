@@ -2,6 +2,7 @@
 
     python cli.py framework check [--seeds DIR] [--json]
     python cli.py framework show
+    python cli.py score FILE [--json]
     python cli.py db upgrade [--db URL]
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -26,6 +28,8 @@ from questionnaire.loader import (
 )
 from questionnaire.model import Framework, text_in
 from questionnaire.sources import seeds_dir
+from scoring import Answer
+from scoring.summary import summarise
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__.splitlines()[0])
 framework_app = typer.Typer(no_args_is_help=True, help="Check and read the maturity frameworks.")
@@ -124,6 +128,84 @@ def framework_show(frameworks: FrameworksOption = BUILTIN_FRAMEWORKS) -> None:
                 for s in q.sources:
                     console.print(f"     Source: {s.seed} line {s.line}: \"{s.quote}\"", highlight=False, markup=False)
                 console.print(f"     Findings: {', '.join(q.findings)}", highlight=False)
+
+
+class _ScoreFile(BaseModel):
+    """The assessment file `score` reads: framework, the city's declared challenges, targets, answers."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    framework: dict[str, str]
+    challenges: list[str] = []
+    targets: dict[str, float] = {}
+    answers: list[Answer]
+
+
+MAX_FILE_BYTES = 5 * 2**20
+
+
+def _read_score_file(path: Path) -> _ScoreFile:
+    if not path.is_file():
+        raise ValueError(f"{path}: file not found")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ValueError(f"{path}: file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc})") from None
+    except (RecursionError, ValueError) as exc:
+        raise ValueError(f"{path}: not a valid assessment file ({exc})") from None
+    try:
+        return _ScoreFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{path}: {where}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+@app.command("score")
+def score(
+    file: Annotated[Path, typer.Argument(help="Assessment file (JSON).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Score an assessment file: theme scores, completeness, evidence, bands, gaps and priorities."""
+    try:
+        sheet = _read_score_file(file)
+        folder = BUILTIN_FRAMEWORKS / sheet.framework.get("id", DEFAULT_FRAMEWORK_ID)
+        framework = load_framework(folder)
+        summary = summarise(framework, sheet.answers, sheet.targets, sheet.challenges)
+    except (ValueError, FrameworkError) as exc:  # AnswerError is a ValueError
+        errors.print(f"[red]Cannot score {file}:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    overall = summary.overall
+    console.print(
+        f"Overall index {_fmt(overall['index'])} ({overall['band'] or 'no score yet'}), "
+        f"conservative {_fmt(overall['conservative'])}, completeness {_pct(overall['completeness'])}, "
+        f"evidence coverage {_pct(overall['evidence_coverage'])}",
+        highlight=False,
+    )
+    table = Table("Theme", "Score", "Band", "Conservative", "Complete", "Evidence", "Target", "Gap")
+    titles = {t.id: text_in(t.title) for t in framework.themes}
+    for row in summary.themes.itertuples():
+        table.add_row(
+            f"{row.theme_id} {titles[row.theme_id]}", _fmt(row.score), row.band or row.state,
+            _fmt(row.conservative), _pct(row.completeness), _pct(row.evidence_coverage), _fmt(row.target),
+            _fmt(row.gap),
+        )
+    console.print(table)
+    for row in summary.priorities.head(5).itertuples():
+        console.print(f"{row.rank}. {row.explanation}", highlight=False, markup=False)
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None or value != value else f"{value:.0f}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None or value != value else f"{100 * value:.0f} %"
 
 
 @db_app.command("upgrade")

@@ -83,3 +83,41 @@ def test_db_upgrade_creates_a_versioned_sqlite_database_and_is_repeatable(tmp_pa
 
     assert current_revision(url) == head_revision()
 
+
+
+def test_score_prints_the_worked_example_as_json() -> None:
+    result = run_cli("score", str(FIXTURES / "assessments" / "riverton-2026.json"), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    t7 = next(t for t in report["themes"] if t["theme_id"] == "T7")
+    assert (t7["score"], t7["conservative"], t7["completeness"], t7["gap"]) == (50.0, 30.0, 0.6, 10.0)
+    assert report["overall"]["index"] == 50.0
+    assert report["priorities"][0]["theme_id"] == "T7"
+    assert report["priorities"][0]["priority"] == 15.0
+
+
+def test_score_prints_a_table_and_the_top_priorities() -> None:
+    result = run_cli("score", str(FIXTURES / "assessments" / "riverton-2026.json"))
+    assert result.returncode == 0, result.stderr
+    assert "Overall index 50 (Developing)" in result.stdout
+    assert "1. Global crises, local impacts" in result.stdout
+
+
+def test_score_refuses_a_bad_file_with_a_clear_message(tmp_path: Path) -> None:
+    cases = {
+        "level.json": ('{"framework": {"id": "scn-transatlantic"}, "answers": '
+                       '[{"question_id": "Q1.1", "level": 9}]}', "answers.0.level"),
+        "unknown.json": ('{"framework": {"id": "scn-transatlantic"}, "answers": '
+                         '[{"question_id": "Q99.1", "level": 1}]}', "Q99.1: unknown question id"),
+        "forbidden.json": ('{"framework": {"id": "scn-transatlantic"}, "answers": [{"question_id": "Q1.1", '
+                           '"status": "not_applicable", "reason": "x"}]}', "Q1.1: 'not applicable' is not allowed"),
+        "deep.json": ("[" * 100_000 + "]" * 100_000, "not a valid assessment file"),
+        "broken.json": ('{"framework": ', "not valid JSON"),
+    }
+    for name, (content, expected) in cases.items():
+        path = tmp_path / name
+        path.write_text(content)
+        result = run_cli("score", str(path))
+        assert result.returncode == 2, name
+        assert expected in result.stderr, (name, result.stderr)
+        assert "Traceback" not in result.stderr, name
