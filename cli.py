@@ -26,7 +26,7 @@ from questionnaire.loader import (
     available_frameworks,
     load_framework,
 )
-from questionnaire.model import Framework, text_in
+from questionnaire.model import Framework, first_problem, text_in
 from questionnaire.sources import seeds_dir
 from scoring import Answer
 from scoring.summary import summarise
@@ -42,6 +42,9 @@ errors = Console(stderr=True, soft_wrap=True)
 
 FrameworksOption = Annotated[
     Path, typer.Option("--frameworks", help="Folder of framework folders.", show_default=False)
+]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL; default $DATABASE_URL or the local SQLite file.")
 ]
 
 
@@ -82,10 +85,6 @@ def _print_coverage(framework: Framework, coverage: Coverage) -> None:
                 console.print(f"  - {item}", highlight=False, markup=False)
         else:
             console.print(f"[green]{label}: none[/green]")
-
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL; default $DATABASE_URL or the local SQLite file.")
-]
 
 
 @framework_app.command("check")
@@ -158,9 +157,7 @@ def _read_score_file(path: Path) -> _ScoreFile:
     try:
         return _ScoreFile.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{path}: {where}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise ValueError(f"{path}: {first_problem(exc)[1]}") from None
 
 
 @app.command("score")

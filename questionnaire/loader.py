@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from questionnaire.model import LEVELS, Challenge, Crosswalk, Finding, Framework, Theme
+from questionnaire.model import LEVELS, Challenge, Crosswalk, Finding, Framework, Theme, first_problem
 
 __all__ = [
     "BUILTIN_FRAMEWORKS",
@@ -77,34 +77,25 @@ def _id_at(data: Any, loc: tuple[int | str, ...]) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def _validate(model: type[M], data: Any, path: Path) -> M:
+def _validate(model: type[M], data: Any, path: Path, fallback_id: str | None = None) -> M:
+    """Validate one mapping; an error names ``path`` and the id nearest the problem."""
     if not isinstance(data, dict):
-        raise FrameworkError(path, "expected a mapping at the top of the file")
+        raise FrameworkError(path, "expected a mapping", fallback_id)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = tuple(first["loc"])
-        field = ".".join(str(part) for part in loc)
-        message = first["msg"].removeprefix("Value error, ")
-        raise FrameworkError(path, f"{field}: {message}" if field else message, _id_at(data, loc)) from None
+        loc, message = first_problem(exc)
+        raise FrameworkError(path, message, _id_at(data, loc) or fallback_id) from None
 
 
-def _validate_list(model: type[M], data: Any, key: str, path: Path) -> list[M]:
+def _validate_list(model: type[M], path: Path, key: str, optional: bool = False) -> list[M]:
+    """Validate every item of the list under ``key`` in the YAML file at ``path``."""
+    if optional and not path.exists():
+        return []
+    data = _read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise FrameworkError(path, f"expected a list under '{key}'")
-    items = []
-    for index, raw in enumerate(data[key]):
-        try:
-            items.append(model.model_validate(raw))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
-            message = first["msg"].removeprefix("Value error, ")
-            item_id = raw.get("id") if isinstance(raw, dict) else None
-            item_id = item_id if isinstance(item_id, str) else f"{key}[{index}]"
-            raise FrameworkError(path, f"{field}: {message}" if field else message, item_id) from None
-    return items
+    return [_validate(model, raw, path, f"{key}[{index}]") for index, raw in enumerate(data[key])]
 
 
 def _refuse_duplicates(kind: str, items: list[tuple[str, Path]]) -> None:
@@ -151,9 +142,7 @@ def _check_references(framework: Framework, files: dict[str, Path], root: Path) 
     for crosswalk in framework.crosswalks:
         for old, new in crosswalk.questions.items():
             if new is not None and new not in question_ids:
-                raise FrameworkError(
-                    root / "crosswalk.yaml", f"maps to unknown question '{new}'", old
-                )
+                raise FrameworkError(root / "crosswalk.yaml", f"maps to unknown question '{new}'", old)
 
 
 def load_framework(path: Path | str) -> Framework:
@@ -168,7 +157,7 @@ def load_framework(path: Path | str) -> Framework:
     if not isinstance(head, dict):
         raise FrameworkError(root / "framework.yaml", "expected a mapping at the top of the file")
 
-    findings = _validate_list(Finding, _read_yaml(root / "findings.yaml"), "findings", root / "findings.yaml")
+    findings = _validate_list(Finding, root / "findings.yaml", "findings")
 
     theme_files = sorted((root / "themes").glob("*.yaml"))
     if not theme_files:
@@ -181,20 +170,11 @@ def load_framework(path: Path | str) -> Framework:
         files[theme.id] = theme_file
         files.update({q.id: theme_file for q in theme.questions})
 
-    crosswalks: list[Crosswalk] = []
-    if (root / "crosswalk.yaml").exists():
-        path_cw = root / "crosswalk.yaml"
-        crosswalks = _validate_list(Crosswalk, _read_yaml(path_cw), "crosswalks", path_cw)
-
-    challenges: list[Challenge] = []
-    if (root / "challenges.yaml").exists():
-        path_ch = root / "challenges.yaml"
-        challenges = _validate_list(Challenge, _read_yaml(path_ch), "challenges", path_ch)
-
-    data = {**head, "findings": [], "themes": [], "crosswalks": []}
-    shell = _validate(Framework, data | {"themes": [themes[0].model_dump()]}, root / "framework.yaml")
+    crosswalks = _validate_list(Crosswalk, root / "crosswalk.yaml", "crosswalks", optional=True)
+    challenges = _validate_list(Challenge, root / "challenges.yaml", "challenges", optional=True)
+    # The parts are validated models already; pydantic keeps them as they are.
     parts = {"findings": findings, "themes": themes, "challenges": challenges, "crosswalks": crosswalks}
-    framework = shell.model_copy(update=parts)
+    framework = _validate(Framework, {**head, **parts}, root / "framework.yaml")
     _check_references(framework, files, root)
     return framework
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["BANDS", "Band", "band_for", "band_names", "next_band"]
+__all__ = ["BANDS", "BAND_FLOORS", "Band", "band_for", "band_names", "next_band"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ BANDS: tuple[Band, ...] = (
 )
 """From lowest to highest. A score of exactly 20 is Emerging, exactly 80 Leading."""
 
-_LOWERS = np.array([band.lower for band in BANDS], dtype=float)
+BAND_FLOORS = np.array([band.lower for band in BANDS], dtype=float)
+"""The lower bound of each band, lowest first, for vectorised look-ups."""
 _NAMES = np.array([band.name for band in BANDS], dtype=object)
 
 
@@ -50,6 +51,6 @@ def next_band(band: Band) -> Band | None:
 def band_names(scores: pd.Series) -> pd.Series:
     """Vectorised: the band name of every score (a missing score has no band)."""
     values = scores.to_numpy(dtype=float)
-    index = np.searchsorted(_LOWERS, values, side="right") - 1
+    index = np.searchsorted(BAND_FLOORS, values, side="right") - 1
     names = _NAMES[np.clip(index, 0, len(BANDS) - 1)]
     return pd.Series(np.where(np.isnan(values), None, names), index=scores.index, dtype=object)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from questionnaire.model import Framework, text_in
 from scoring.answers import Status, question_table
-from scoring.bands import BANDS
+from scoring.bands import BAND_FLOORS
 
 __all__ = [
     "CHALLENGE_WEIGHT",
@@ -26,13 +26,10 @@ CHALLENGE_WEIGHT = 0.5
 LEVEL_POINTS = 25.0
 """One level on the 0–4 scale is worth 25 points on the 0–100 scale."""
 
-_LOWERS = np.array([band.lower for band in BANDS], dtype=float)
-
-
 def default_targets(scores: pd.Series) -> pd.Series:
     """The default target for each score: the lower bound of the next band up, capped at the top band."""
-    index = np.searchsorted(_LOWERS, scores.to_numpy(dtype=float), side="right") - 1
-    targets = _LOWERS[np.minimum(index + 1, len(_LOWERS) - 1)]
+    index = np.searchsorted(BAND_FLOORS, scores.to_numpy(dtype=float), side="right") - 1
+    targets = BAND_FLOORS[np.minimum(index + 1, len(BAND_FLOORS) - 1)]
     return pd.Series(targets, index=scores.index).where(scores.notna())
 
 

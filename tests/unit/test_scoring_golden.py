@@ -57,23 +57,18 @@ def test_a_theme_with_no_answer_has_no_score_and_counts_as_not_started(mini) -> 
     assert themes.loc["P", "band"] is None
 
 
-def test_a_theme_whose_questions_are_all_not_applicable_is_excluded_not_zero_or_hundred() -> None:
-    framework = load_framework(FRAMEWORKS / "mini-v1")
-    # Only S.2 allows not applicable; a theme of one such question shows the rule.
-    themes = theme_scores(
-        framework,
-        answers_frame(framework, [Answer(question_id="S.2", status="not_applicable", reason="No library")]),
-    ).set_index("theme_id")
-    assert themes.loc["S", "state"] == "not started"  # S.1 is still applicable
-    only_na = framework.model_copy(update={"themes": [framework.themes[0].model_copy(
-        update={"questions": [framework.question("S.2")]})]})
-    excluded = theme_scores(
-        only_na, answers_frame(only_na, [Answer(question_id="S.2", status="not_applicable", reason="No library")])
-    ).iloc[0]
+def test_a_theme_whose_questions_are_all_not_applicable_is_excluded_not_zero_or_hundred(mini) -> None:
+    not_applicable = [Answer(question_id="S.2", status="not_applicable", reason="No library")]
+    assert _themes(mini, not_applicable).loc["S", "state"] == "not started"  # S.1 is still applicable
+    # A theme made of S.2 alone (the only question allowing it) is wholly not applicable.
+    only_na = mini.model_copy(
+        update={"themes": [mini.themes[0].model_copy(update={"questions": [mini.question("S.2")]})]}
+    )
+    themes = theme_scores(only_na, answers_frame(only_na, not_applicable))
+    excluded = themes.iloc[0]
     assert excluded["state"] == "excluded"
     assert math.isnan(excluded["score"]) and math.isnan(excluded["completeness"])
-    assert math.isnan(overall_scores(theme_scores(only_na, answers_frame(only_na, [
-        Answer(question_id="S.2", status="not_applicable", reason="No library")])))["index"].iloc[0])
+    assert math.isnan(overall_scores(themes)["index"].iloc[0])
 
 
 def test_evidence_coverage_is_the_share_of_answers_backed_by_a_document(mini) -> None:
