@@ -8,6 +8,7 @@ allow and names the question at fault.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
@@ -22,8 +23,10 @@ __all__ = [
     "AnswerError",
     "Evidence",
     "EVIDENCE_RANK",
+    "Layout",
     "Status",
     "answers_frame",
+    "layout",
     "question_table",
 ]
 
@@ -49,6 +52,8 @@ EVIDENCE_RANK: dict[str, int] = {e.value: rank for rank, e in enumerate(Evidence
 """Evidence levels in order; rank 1 (an internal document) or better counts as documented."""
 
 ANSWER_COLUMNS = ["assessment", "question_id", "status", "level", "evidence", "reason"]
+_STATUSES = pd.Index([s.value for s in Status])  # order matters: level, not applicable, don't know
+_EVIDENCE = pd.Index(list(EVIDENCE_RANK))
 
 
 class AnswerError(ValueError):
@@ -81,20 +86,49 @@ class Answer(BaseModel):
         return self
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A framework's questions and themes as arrays, in framework order, for vectorised scoring."""
+
+    question_ids: pd.Index
+    question_theme: np.ndarray
+    question_weight: np.ndarray
+    na_allowed: np.ndarray
+    theme_ids: np.ndarray
+    theme_questions: np.ndarray
+    theme_weight_total: np.ndarray
+    theme_weight: np.ndarray
+
+
+def layout(framework: Framework) -> Layout:
+    """Arrays of question and theme attributes (plain Python over the framework, no pandas grouping)."""
+    themes = framework.themes
+    questions = [(code, q) for code, theme in enumerate(themes) for q in theme.questions]
+    return Layout(
+        question_ids=pd.Index([q.id for _, q in questions], dtype=object),
+        question_theme=np.array([code for code, _ in questions], dtype=np.int64),
+        question_weight=np.array([q.weight for _, q in questions], dtype=float),
+        na_allowed=np.array([q.not_applicable_allowed for _, q in questions], dtype=bool),
+        theme_ids=np.array([t.id for t in themes], dtype=object),
+        theme_questions=np.array([len(t.questions) for t in themes], dtype=np.int64),
+        theme_weight_total=np.array([sum(q.weight for q in t.questions) for t in themes], dtype=float),
+        theme_weight=np.array([t.weight for t in themes], dtype=float),
+    )
+
+
 def question_table(framework: Framework) -> pd.DataFrame:
     """One row per question: theme, weights, whether not applicable is allowed, and order."""
-    rows = [
+    shape = layout(framework)
+    return pd.DataFrame(
         {
-            "question_id": q.id,
-            "theme_id": theme.id,
-            "weight": q.weight,
-            "theme_weight": theme.weight,
-            "na_allowed": q.not_applicable_allowed,
-            "order": order,
+            "question_id": np.asarray(shape.question_ids, dtype=object),
+            "theme_id": shape.theme_ids[shape.question_theme],
+            "weight": shape.question_weight,
+            "theme_weight": shape.theme_weight[shape.question_theme],
+            "na_allowed": shape.na_allowed,
+            "order": np.arange(len(shape.question_ids)),
         }
-        for order, (theme, q) in enumerate((t, q) for t in framework.themes for q in t.questions)
-    ]
-    return pd.DataFrame(rows)
+    )
 
 
 def _as_frame(answers: Iterable[Answer] | pd.DataFrame, assessment: str) -> pd.DataFrame:
@@ -122,7 +156,7 @@ def _as_frame(answers: Iterable[Answer] | pd.DataFrame, assessment: str) -> pd.D
     )
 
 
-def _ids(frame: pd.DataFrame, mask: pd.Series) -> str:
+def _ids(frame: pd.DataFrame, mask: np.ndarray) -> str:
     return ", ".join(sorted(set(frame.loc[mask, "question_id"].astype(str))))
 
 
@@ -136,6 +170,9 @@ def answers_frame(
     absent. Raises ``AnswerError`` naming every question with an unknown id, a duplicate answer, a
     level outside 0–4, a missing level, an unknown status or evidence, or a not-applicable answer
     that the question forbids or that has no reason.
+
+    The result adds ``theme_id``, ``weight``, ``evidence_rank`` and ``question_pos`` (the question's
+    position in the framework) to the answer columns.
     """
     frame = _as_frame(answers, assessment)
     missing = [c for c in ("question_id", "status") if c not in frame]
@@ -145,33 +182,39 @@ def answers_frame(
     frame["level"] = pd.to_numeric(frame["level"], errors="coerce").astype("float64")
     frame["evidence"] = frame["evidence"].fillna(Evidence.NONE.value)
 
-    questions = question_table(framework).set_index("question_id")
-    position = questions.index.get_indexer(frame["question_id"])  # -1 for an unknown id
+    shape = layout(framework)
+    position = shape.question_ids.get_indexer(frame["question_id"])  # -1 for an unknown id
     known = position >= 0
-    take = np.where(known, position, 0)
-    status = frame["status"]
-    level = frame["level"]
-    reason = frame["reason"].fillna("").astype(str).str.strip()
-    is_level = status == Status.LEVEL.value
-    is_na = status == Status.NOT_APPLICABLE.value
-    na_allowed = pd.Series(questions["na_allowed"].to_numpy()[take] & known, index=frame.index)
-    evidence_rank = pd.Index(list(EVIDENCE_RANK)).get_indexer(frame["evidence"])
+    status = _STATUSES.get_indexer(frame["status"])  # -1 for an unknown status
+    is_level = status == 0
+    is_na = status == 1
+    level = frame["level"].to_numpy()
+    has_level = ~np.isnan(level)
+    evidence_rank = _EVIDENCE.get_indexer(frame["evidence"])
+    assessment_code = pd.factorize(frame["assessment"])[0]
+    cell = assessment_code * len(shape.question_ids) + position
+    repeated = known & pd.Series(cell).duplicated(keep=False).to_numpy()
+    no_reason = np.zeros(len(frame), dtype=bool)
+    if is_na.any():
+        no_reason[is_na] = frame.loc[is_na, "reason"].fillna("").astype(str).str.strip().to_numpy() == ""
 
     checks = [
-        (pd.Series(~known, index=frame.index), "unknown question id"),
-        (frame.duplicated(["assessment", "question_id"], keep=False), "answered more than once"),
-        (~status.isin([s.value for s in Status]), "unknown answer status"),
-        (pd.Series(evidence_rank < 0, index=frame.index), "unknown evidence level"),
-        (is_level & level.isna(), "a level from 0 to 4 is required"),
-        (is_level & level.notna() & ((level < 0) | (level > 4) | (level % 1 != 0)), "level outside 0 to 4"),
-        (~is_level & level.notna(), "a level is only given with status 'level'"),
-        (is_na & known & ~na_allowed, "'not applicable' is not allowed for this question"),
-        (is_na & (reason == ""), "'not applicable' needs a reason"),
+        (~known, "unknown question id"),
+        (repeated, "answered more than once"),
+        (status < 0, "unknown answer status"),
+        (evidence_rank < 0, "unknown evidence level"),
+        (is_level & ~has_level, "a level from 0 to 4 is required"),
+        (is_level & has_level & ((level < 0) | (level > 4) | (np.nan_to_num(level) % 1 != 0)), "level outside 0 to 4"),
+        (~is_level & has_level, "a level is only given with status 'level'"),
+        (is_na & known & ~shape.na_allowed[np.where(known, position, 0)],
+         "'not applicable' is not allowed for this question"),
+        (no_reason, "'not applicable' needs a reason"),
     ]
     problems = [f"{_ids(frame, mask)}: {message}" for mask, message in checks if mask.any()]
     if problems:
         raise AnswerError(problems)
-    frame["theme_id"] = questions["theme_id"].to_numpy()[position]
-    frame["weight"] = questions["weight"].to_numpy()[position]
+    frame["theme_id"] = shape.theme_ids[shape.question_theme[position]]
+    frame["weight"] = shape.question_weight[position]
     frame["evidence_rank"] = evidence_rank
+    frame["question_pos"] = position
     return frame
