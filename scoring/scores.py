@@ -99,7 +99,7 @@ def overall_scores(themes: pd.DataFrame) -> pd.DataFrame:
         return np.bincount(codes, weights=values, minlength=len(assessments))
 
     def column(name: str) -> np.ndarray:
-        return themes[name].to_numpy(dtype=float)
+        return np.asarray(themes[name], dtype=float)
 
     index_weight = total(weight * scored)
     conservative_weight = total(weight * included)
