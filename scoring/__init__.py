@@ -3,7 +3,7 @@
 from scoring.answers import Answer, AnswerError, Evidence, Status, answers_frame
 from scoring.bands import BANDS, Band, band_for
 from scoring.benchmarks import MIN_GROUP, benchmark
-from scoring.comparison import Comparison, compare, trends
+from scoring.comparison import Comparison, Comparisons, compare, compare_many, trends
 from scoring.gaps import priorities, question_steps, theme_gaps
 from scoring.scores import overall_scores, theme_scores
 
@@ -14,12 +14,14 @@ __all__ = [
     "AnswerError",
     "Band",
     "Comparison",
+    "Comparisons",
     "Evidence",
     "Status",
     "answers_frame",
     "band_for",
     "benchmark",
     "compare",
+    "compare_many",
     "overall_scores",
     "priorities",
     "question_steps",

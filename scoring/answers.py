@@ -27,6 +27,7 @@ __all__ = [
     "Status",
     "answers_frame",
     "layout",
+    "positions",
     "question_table",
 ]
 
@@ -132,28 +133,32 @@ def question_table(framework: Framework) -> pd.DataFrame:
 
 
 def _as_frame(answers: Iterable[Answer] | pd.DataFrame, assessment: str) -> pd.DataFrame:
+    """A new frame with exactly ``ANSWER_COLUMNS``, missing optional columns filled with defaults."""
     if isinstance(answers, pd.DataFrame):
-        frame = answers.copy()
-        if "assessment" not in frame:
-            frame["assessment"] = assessment
-        for column, default in (("evidence", Evidence.NONE.value), ("reason", None), ("level", None)):
-            if column not in frame:
-                frame[column] = default
-        return frame
+        missing = [c for c in ("question_id", "status") if c not in answers]
+        if missing:
+            raise AnswerError([f"answers lack the column(s) {', '.join(missing)}"])
+        defaults = {"assessment": assessment, "level": np.nan, "evidence": Evidence.NONE.value, "reason": None}
+        return pd.DataFrame(
+            {c: answers[c].array if c in answers else defaults[c] for c in ANSWER_COLUMNS},
+            index=pd.RangeIndex(len(answers)),
+        )
     return pd.DataFrame(
-        [
-            {
-                "assessment": assessment,
-                "question_id": a.question_id,
-                "status": a.status.value,
-                "level": a.level,
-                "evidence": a.evidence.value,
-                "reason": a.reason,
-            }
-            for a in answers
-        ],
+        [(assessment, a.question_id, a.status.value, a.level, a.evidence.value, a.reason) for a in answers],
         columns=ANSWER_COLUMNS,
     )
+
+
+def positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Where each of ``values`` sits in ``index`` (-1 when absent).
+
+    A long column is factorised first so that each distinct value is looked up once.
+    """
+    if len(values) < 5_000:
+        return np.asarray(index.get_indexer(values))
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = index.get_indexer(uniques)
+    return np.where(codes >= 0, found[np.maximum(codes, 0)], -1)
 
 
 def _ids(frame: pd.DataFrame, mask: np.ndarray) -> str:
@@ -175,22 +180,18 @@ def answers_frame(
     position in the framework) to the answer columns.
     """
     frame = _as_frame(answers, assessment)
-    missing = [c for c in ("question_id", "status") if c not in frame]
-    if missing:
-        raise AnswerError([f"answers lack the column(s) {', '.join(missing)}"])
-    frame = frame[ANSWER_COLUMNS].reset_index(drop=True)
     frame["level"] = pd.to_numeric(frame["level"], errors="coerce").astype("float64")
     frame["evidence"] = frame["evidence"].fillna(Evidence.NONE.value)
 
     shape = layout(framework)
-    position = shape.question_ids.get_indexer(frame["question_id"])  # -1 for an unknown id
+    position = positions(shape.question_ids, frame["question_id"])  # -1 for an unknown id
     known = position >= 0
-    status = _STATUSES.get_indexer(frame["status"])  # -1 for an unknown status
+    status = positions(_STATUSES, frame["status"])  # -1 for an unknown status
     is_level = status == 0
     is_na = status == 1
     level = frame["level"].to_numpy()
     has_level = ~np.isnan(level)
-    evidence_rank = _EVIDENCE.get_indexer(frame["evidence"])
+    evidence_rank = positions(_EVIDENCE, frame["evidence"])
     assessment_code = pd.factorize(frame["assessment"])[0]
     cell = assessment_code * len(shape.question_ids) + position
     repeated = known & pd.Series(cell).duplicated(keep=False).to_numpy()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,10 +11,10 @@ import pandas as pd
 
 from questionnaire.crosswalk import map_question_ids
 from questionnaire.model import Framework
-from scoring.answers import Status, question_table
+from scoring.answers import Status, layout, positions
 from scoring.scores import overall_scores, theme_scores
 
-__all__ = ["CHANGES", "Comparison", "compare", "trends"]
+__all__ = ["CHANGES", "Comparison", "Comparisons", "compare", "compare_many", "trends"]
 
 CHANGES = (
     "improved", "declined", "unchanged", "newly answered", "no longer answered",
@@ -45,8 +45,171 @@ class Comparison:
         return self.overall_after - self.overall_before
 
 
-def _state(status: pd.Series) -> pd.Series:
-    return status.fillna("unanswered")
+@dataclass(frozen=True)
+class Comparisons:
+    """Many before/after pairs compared at once (see ``compare_many``).
+
+    ``themes``: before_assessment, after_assessment, theme_id, before, after, delta.
+    ``overall``: before_assessment, after_assessment, before, after, delta.
+    ``items``: before_assessment, after_assessment, question_id, before_id, theme_id, before_status,
+    before_level, after_status, after_level, change.
+    """
+
+    themes: pd.DataFrame
+    overall: pd.DataFrame
+    items: pd.DataFrame
+    comparable_share: float
+
+
+_STATE_NAMES = np.array(["unanswered", *(s.value for s in Status)], dtype=object)  # code + 1 → name
+_CHANGE_CODES = np.array(CHANGES, dtype=object)
+
+
+def _answer_grid(framework: Framework, answers: pd.DataFrame, names: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Status codes (-1 unanswered, 0 level, 1 n/a, 2 don't know) and levels of the assessments
+    ``names`` as (assessment × question) arrays in framework order; an assessment with no answer
+    row is all unanswered."""
+    rows = positions(names, answers["assessment"])
+    keep = rows >= 0
+    n_questions = len(layout(framework).question_ids)
+    status = np.full((len(names), n_questions), -1, dtype=np.int64)
+    level = np.full((len(names), n_questions), np.nan)
+    pos = answers["question_pos"].to_numpy()[keep]
+    status[rows[keep], pos] = positions(pd.Index([s.value for s in Status]), answers["status"])[keep]
+    level[rows[keep], pos] = answers["level"].to_numpy(dtype=float)[keep]
+    return status, level
+
+
+def _score_grid(framework: Framework, answers: pd.DataFrame, names: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Theme scores (assessment × theme) and overall index of the assessments ``names``."""
+    themes = theme_scores(framework, answers)
+    n_themes = len(layout(framework).theme_ids)
+    present = names.get_indexer(themes["assessment"].to_numpy()[::n_themes])
+    found = present >= 0
+    scores = np.full((len(names), n_themes), np.nan)
+    index = np.full(len(names), np.nan)
+    scores[present[found]] = themes["score"].to_numpy(dtype=float).reshape(-1, n_themes)[found]
+    index[present[found]] = overall_scores(themes)["index"].to_numpy(dtype=float)[found]
+    return scores, index
+
+
+def _item_template(framework: Framework, old: Framework) -> tuple[pd.DataFrame, float]:
+    """Every item a comparison lists: current questions (with the earlier id carried over, if any)
+    and retired earlier questions; and the share of current questions that are comparable."""
+    mapping = map_question_ids(framework, old.version, [q.id for q in old.questions])
+    back = {new: old_id for old_id, new in mapping.mapped.items()}
+    rows = [(q.id, back.get(q.id), t.id) for t in framework.themes for q in t.questions]
+    rows += [(None, old_id, old.theme_of(old_id).id) for old_id in mapping.unmapped]
+    template = pd.DataFrame(rows, columns=["question_id", "before_id", "theme_id"])
+    new_ids, old_ids = layout(framework).question_ids, layout(old).question_ids
+    template["new_pos"] = new_ids.get_indexer(template["question_id"].fillna(""))
+    template["old_pos"] = old_ids.get_indexer(template["before_id"].fillna(""))
+    share = len(mapping.mapped) / len(new_ids) if len(new_ids) else 1.0
+    return template, share
+
+
+def _categorical(codes: np.ndarray, labels: Sequence[object] | pd.Index | pd.Series) -> pd.Categorical:
+    """Labels picked by ``codes`` without copying a string per row (missing labels stay missing)."""
+    values = pd.Series(labels, dtype=object).reset_index(drop=True)
+    categories = pd.Index(values.dropna().unique())
+    label_codes = categories.get_indexer(values)  # -1 for a missing label
+    return pd.Categorical.from_codes(label_codes[codes], categories=categories)
+
+
+def _gather(grid: np.ndarray, rows: np.ndarray, columns: np.ndarray, missing: float) -> np.ndarray:
+    picked = grid[rows[:, None], np.maximum(columns, 0)[None, :]]
+    return np.where(columns[None, :] >= 0, picked, missing)
+
+
+def compare_many(
+    framework: Framework,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    pairs: pd.DataFrame,
+    before_framework: Framework | None = None,
+) -> Comparisons:
+    """Compare many pairs of assessments in one vectorised pass.
+
+    ``before`` and ``after`` are answers frames (``before`` answered on ``before_framework``, default
+    ``framework``); ``pairs`` has columns ``before`` and ``after`` naming their assessments (one with
+    no answer rows counts as wholly unanswered). Earlier
+    question ids are carried over through the crosswalk; retired ones are "question removed", new
+    ones "question added".
+    """
+    old = before_framework or framework
+    # One pool of answers (the same frame on both sides) is read and scored once.
+    shared = before is after and old is framework
+    if shared:
+        b_names = a_names = pd.Index(pd.unique(pd.concat([pairs["before"], pairs["after"]])))
+    else:
+        b_names, a_names = pd.Index(pd.unique(pairs["before"])), pd.Index(pd.unique(pairs["after"]))
+    b_rows, a_rows = b_names.get_indexer(pairs["before"]), a_names.get_indexer(pairs["after"])
+    b_status, b_level = _answer_grid(old, before, b_names)
+    a_status, a_level = (b_status, b_level) if shared else _answer_grid(framework, after, a_names)
+    template, share = _item_template(framework, old)
+    old_pos, new_pos = template["old_pos"].to_numpy(), template["new_pos"].to_numpy()
+
+    bs = _gather(b_status, b_rows, old_pos, -1).astype(np.int64)
+    bl = _gather(b_level, b_rows, old_pos, np.nan)
+    as_ = _gather(a_status, a_rows, new_pos, -1).astype(np.int64)
+    al = _gather(a_level, a_rows, new_pos, np.nan)
+    both = (bs == 0) & (as_ == 0)
+    change = np.select(
+        [
+            np.broadcast_to(new_pos < 0, bs.shape), np.broadcast_to(old_pos < 0, bs.shape),
+            (as_ == 1) & (bs != 1), (bs == 1) & (as_ != 1),
+            both & (al > bl), both & (al < bl), (bs != 0) & (as_ == 0), (bs == 0) & (as_ != 0),
+        ],
+        [CHANGES.index(name) for name in (
+            "question removed", "question added", "newly not applicable", "no longer not applicable",
+            "improved", "declined", "newly answered", "no longer answered")],
+        default=CHANGES.index("unchanged"),
+    )
+    n_pairs, n_items = bs.shape
+    per_pair = np.arange(n_pairs).repeat(n_items)
+    per_item = np.tile(np.arange(n_items), n_pairs)
+    items = pd.DataFrame(
+        {
+            "before_assessment": _categorical(b_rows[per_pair], b_names),
+            "after_assessment": _categorical(a_rows[per_pair], a_names),
+            "question_id": _categorical(per_item, template["question_id"]),
+            "before_id": _categorical(per_item, template["before_id"]),
+            "theme_id": _categorical(per_item, template["theme_id"]),
+            "before_status": _categorical(bs.ravel() + 1, _STATE_NAMES),
+            "before_level": bl.ravel(),
+            "after_status": _categorical(as_.ravel() + 1, _STATE_NAMES),
+            "after_level": al.ravel(),
+            "change": _categorical(change.ravel(), _CHANGE_CODES),
+        }
+    )
+
+    b_scores, b_overall = _score_grid(old, before, b_names)
+    a_scores, a_overall = (b_scores, b_overall) if shared else _score_grid(framework, after, a_names)
+    new_theme_ids = layout(framework).theme_ids
+    old_theme_pos = pd.Index(layout(old).theme_ids).get_indexer(new_theme_ids)
+    theme_before = _gather(b_scores, b_rows, old_theme_pos, np.nan)
+    theme_after = a_scores[a_rows]
+    themes = pd.DataFrame(
+        {
+            "before_assessment": np.repeat(pairs["before"].to_numpy(dtype=object), len(new_theme_ids)),
+            "after_assessment": np.repeat(pairs["after"].to_numpy(dtype=object), len(new_theme_ids)),
+            "theme_id": np.tile(new_theme_ids, n_pairs),
+            "before": theme_before.ravel(),
+            "after": theme_after.ravel(),
+            "delta": (theme_after - theme_before).ravel(),
+        }
+    )
+    b_index, a_index = b_overall[b_rows], a_overall[a_rows]
+    overall = pd.DataFrame(
+        {
+            "before_assessment": pairs["before"].to_numpy(dtype=object),
+            "after_assessment": pairs["after"].to_numpy(dtype=object),
+            "before": b_index,
+            "after": a_index,
+            "delta": a_index - b_index,
+        }
+    )
+    return Comparisons(themes=themes, overall=overall, items=items, comparable_share=share)
 
 
 def compare(
@@ -61,57 +224,18 @@ def compare(
     Earlier question ids are carried over through the crosswalk; retired ones are "question removed",
     new ones "question added".
     """
-    old = before_framework or framework
-    before_themes = theme_scores(old, before)
-    after_themes = theme_scores(framework, after)
-    themes = (
-        before_themes[["theme_id", "score"]]
-        .rename(columns={"score": "before"})
-        .merge(after_themes[["theme_id", "score"]].rename(columns={"score": "after"}), on="theme_id", how="right")
-    )
-    themes["delta"] = themes["after"] - themes["before"]
-
-    old_ids = [q.id for q in old.questions]
-    mapping = map_question_ids(framework, old.version, old_ids)
-    current = question_table(framework)[["question_id", "theme_id"]]
-    carried = pd.DataFrame({"before_id": list(mapping.mapped), "question_id": list(mapping.mapped.values())})
-    removed = pd.DataFrame({"before_id": mapping.unmapped, "question_id": None})
-    removed["theme_id"] = [old.theme_of(q).id for q in mapping.unmapped]
-
-    prior = before[["question_id", "status", "level"]].rename(
-        columns={"question_id": "before_id", "status": "before_status", "level": "before_level"}
-    )
-    now = after[["question_id", "status", "level"]].rename(columns={"status": "after_status", "level": "after_level"})
-    items = current.merge(carried, on="question_id", how="left")
-    items = pd.concat([items, removed], ignore_index=True)
-    items = items.merge(prior, on="before_id", how="left").merge(now, on="question_id", how="left")
-
-    b, a = _state(items["before_status"]), _state(items["after_status"])
-    level = Status.LEVEL.value
-    na = Status.NOT_APPLICABLE.value
-    items["change"] = np.select(
-        [
-            items["question_id"].isna(),
-            items["before_id"].isna(),
-            (a == na) & (b != na),
-            (b == na) & (a != na),
-            (b == level) & (a == level) & (items["after_level"] > items["before_level"]),
-            (b == level) & (a == level) & (items["after_level"] < items["before_level"]),
-            (b != level) & (a == level),
-            (b == level) & (a != level),
-        ],
-        ["question removed", "question added", "newly not applicable", "no longer not applicable",
-         "improved", "declined", "newly answered", "no longer answered"],
-        default="unchanged",
-    )
-    items["before_status"], items["after_status"] = b, a
-    share = len(mapping.mapped) / len(current) if len(current) else 1.0
+    before = before.assign(assessment="before")
+    after = after.assign(assessment="after")
+    pairs = pd.DataFrame({"before": ["before"], "after": ["after"]})
+    result = compare_many(framework, before, after, pairs, before_framework)
+    keep = ["before_assessment", "after_assessment"]
+    overall = result.overall.iloc[0]
     return Comparison(
-        themes=themes,
-        overall_before=float(overall_scores(before_themes)["index"].iloc[0]),
-        overall_after=float(overall_scores(after_themes)["index"].iloc[0]),
-        items=items,
-        comparable_share=share,
+        themes=result.themes.drop(columns=keep),
+        overall_before=float(overall["before"]),
+        overall_after=float(overall["after"]),
+        items=result.items.drop(columns=keep),
+        comparable_share=result.comparable_share,
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from questionnaire.loader import load_framework
 from scoring import Answer, answers_frame, compare, trends
+from scoring.comparison import compare_many
 
 FRAMEWORKS = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
 
@@ -76,3 +78,29 @@ def test_trends_list_theme_and_overall_scores_oldest_first(v1) -> None:
     assert list(overall["assessment"]) == ["2024", "2025", "2026"]
     assert list(overall["score"]) == [25.0, 50.0, 75.0]
     assert set(tidy["theme_id"]) == {"S", "P", "overall"}
+
+
+def test_an_assessment_with_no_answers_yet_compares_as_wholly_unanswered(v1) -> None:
+    empty = answers_frame(v1, [])
+    after = answers_frame(v1, [Answer(question_id="S.1", level=2)])
+    result = compare(v1, empty, after)
+    changes = result.items.set_index("question_id")["change"].to_dict()
+    assert changes == {"S.1": "newly answered", "S.2": "unchanged", "P.1": "unchanged"}
+    assert pd.isna(result.overall_before) and result.overall_after == 50.0
+
+
+def test_many_pairs_compare_at_once_like_single_comparisons(v1) -> None:
+    levels = {"a": 0, "b": 2, "c": 4}
+    frames = pd.concat([
+        answers_frame(v1, [Answer(question_id="S.1", level=lvl), Answer(question_id="P.1", level=4 - lvl)], name)
+        for name, lvl in levels.items()
+    ])
+    pairs = pd.DataFrame({"before": ["a", "b", "c"], "after": ["b", "c", "a"]})
+    batch = compare_many(v1, frames, frames, pairs)
+    for before, after in zip(pairs["before"], pairs["after"], strict=True):
+        single = compare(v1, frames[frames["assessment"] == before], frames[frames["assessment"] == after])
+        mine = batch.items[(batch.items["before_assessment"] == before) & (batch.items["after_assessment"] == after)]
+        assert list(mine["change"]) == list(single.items["change"])
+        overall = batch.overall.set_index(["before_assessment", "after_assessment"]).loc[(before, after)]
+        assert overall["delta"] == single.overall_delta
+    assert set(batch.items.loc[batch.items["question_id"] == "S.1", "change"]) == {"improved", "declined"}
