@@ -98,7 +98,9 @@ def _item_template(framework: Framework, old: Framework) -> tuple[pd.DataFrame, 
     and retired earlier questions; and the share of current questions that are comparable."""
     mapping = map_question_ids(framework, old.version, [q.id for q in old.questions])
     back = {new: old_id for old_id, new in mapping.mapped.items()}
-    rows = [(q.id, back.get(q.id), t.id) for t in framework.themes for q in t.questions]
+    rows: list[tuple[str | None, str | None, str]] = [
+        (q.id, back.get(q.id), t.id) for t in framework.themes for q in t.questions
+    ]
     rows += [(None, old_id, old.theme_of(old_id).id) for old_id in mapping.unmapped]
     template = pd.DataFrame(rows, columns=["question_id", "before_id", "theme_id"])
     new_ids, old_ids = layout(framework).question_ids, layout(old).question_ids
