@@ -26,6 +26,7 @@ __all__ = [
     "FrameworkError",
     "available_frameworks",
     "load_framework",
+    "load_frameworks",
 ]
 
 BUILTIN_FRAMEWORKS = Path(__file__).parent / "frameworks"
@@ -182,3 +183,9 @@ def load_framework(path: Path | str) -> Framework:
 def available_frameworks(base: Path | str = BUILTIN_FRAMEWORKS) -> list[Path]:
     """Folders under ``base`` that hold a framework (a ``framework.yaml``)."""
     return sorted(p.parent for p in Path(base).glob("*/framework.yaml"))
+
+
+def load_frameworks(base: Path | str = BUILTIN_FRAMEWORKS) -> dict[str, Framework]:
+    """Every framework under ``base``, by id."""
+    loaded = [load_framework(path) for path in available_frameworks(base)]
+    return {framework.id: framework for framework in loaded}

@@ -25,6 +25,7 @@ __all__ = [
     "EVIDENCE_RANK",
     "Layout",
     "Status",
+    "answer_problem",
     "answers_frame",
     "layout",
     "positions",
@@ -161,6 +162,20 @@ def positions(index: pd.Index, values: pd.Series) -> np.ndarray:
     return np.where(codes >= 0, found[np.maximum(codes, 0)], -1)
 
 
+def answer_problem(framework: Framework, answer: Answer) -> str | None:
+    """What the framework refuses in one answer (unknown question, forbidden not applicable), or None.
+
+    The checks a single ``Answer`` cannot make on its own; ``answers_frame`` makes the same ones in bulk.
+    """
+    try:
+        question = framework.question(answer.question_id)
+    except KeyError:
+        return f"{answer.question_id}: unknown question id"
+    if answer.status is Status.NOT_APPLICABLE and not question.not_applicable_allowed:
+        return f"{answer.question_id}: 'not applicable' is not allowed for this question"
+    return None
+
+
 def _ids(frame: pd.DataFrame, mask: np.ndarray) -> str:
     return ", ".join(sorted(set(frame.loc[mask, "question_id"].astype(str))))
 
@@ -207,8 +222,10 @@ def answers_frame(
         (is_level & ~has_level, "a level from 0 to 4 is required"),
         (is_level & has_level & ((level < 0) | (level > 4) | (np.nan_to_num(level) % 1 != 0)), "level outside 0 to 4"),
         (~is_level & has_level, "a level is only given with status 'level'"),
-        (is_na & known & ~shape.na_allowed[np.where(known, position, 0)],
-         "'not applicable' is not allowed for this question"),
+        (
+            is_na & known & ~shape.na_allowed[np.where(known, position, 0)],
+            "'not applicable' is not allowed for this question",
+        ),
         (no_reason, "'not applicable' needs a reason"),
     ]
     problems = [f"{_ids(frame, mask)}: {message}" for mask, message in checks if mask.any()]

@@ -1,0 +1,60 @@
+"""What can go wrong in the store, in words a city official can act on."""
+
+from __future__ import annotations
+
+from scoring.records import RecordedAnswer
+
+__all__ = [
+    "AnswerConflict",
+    "AssessmentLocked",
+    "ConfirmationRequired",
+    "ImportRefused",
+    "NotFound",
+    "StorageError",
+    "StorageUnavailable",
+]
+
+
+class StorageError(Exception):
+    """Base of every store error; ``str(error)`` is a message fit to show the user."""
+
+
+class NotFound(StorageError):
+    """The city or assessment does not exist (or was deleted)."""
+
+
+class StorageUnavailable(StorageError):
+    """The database cannot be reached or written (read-only, full, busy too long, server down)."""
+
+
+class AssessmentLocked(StorageError):
+    """The assessment is submitted, so its answers are frozen."""
+
+
+class ConfirmationRequired(StorageError):
+    """A deletion was asked for without the confirmation that names what is deleted."""
+
+
+class AnswerConflict(StorageError):
+    """Someone else changed this answer since it was read; nothing was overwritten.
+
+    ``current`` is the stored answer (with who changed it and when); ``attempted`` is the one refused.
+    """
+
+    def __init__(self, current: RecordedAnswer, attempted: RecordedAnswer) -> None:
+        self.current = current
+        self.attempted = attempted
+        when = current.answered_at.strftime("%d %b %Y %H:%M UTC") if current.answered_at else "an unknown time"
+        who = current.answered_by or "someone"
+        super().__init__(
+            f"{current.question_id} was changed by {who} at {when} while you were editing it; "
+            "your answer was not saved. Choose which answer to keep."
+        )
+
+
+class ImportRefused(StorageError):
+    """A file that cannot be imported; ``problems`` names each one. Nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("The file was not imported: " + "; ".join(problems))

@@ -1,0 +1,769 @@
+"""The store: cities, assessments and answers on SQLite or PostgreSQL, every change in the audit trail.
+
+Each public method is one short transaction and takes and returns the core's types
+(``City``, ``AssessmentRecord``, ``RecordedAnswer``, ``AuditEvent``); no table row leaves this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, CursorResult, Engine, Row, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from questionnaire.crosswalk import CrosswalkError, map_question_ids
+from questionnaire.model import Framework
+from scoring.answers import answer_problem
+from scoring.records import (
+    AssessmentRecord,
+    AssessmentStatus,
+    AuditEvent,
+    City,
+    RecordedAnswer,
+    same_answer,
+    utc,
+)
+from storage.engine import make_engine
+from storage.errors import (
+    AnswerConflict,
+    AssessmentLocked,
+    ConfirmationRequired,
+    ImportRefused,
+    NotFound,
+    StorageError,
+    StorageUnavailable,
+)
+from storage.migrate import current_revision, head_revision
+from storage.tables import answers, assessments, audit_events, cities
+
+__all__ = ["Store"]
+
+_ANSWER_CONTENT = ("status", "level", "evidence", "reason", "note", "links")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _actor(by: str) -> str:
+    by = (by or "").strip()
+    if not by or len(by) > 120:
+        raise StorageError("Say who is making this change (a name of up to 120 characters).")
+    return by
+
+
+def _unavailable(exc: DBAPIError) -> StorageUnavailable:
+    """Turn a driver error about the database itself into a message the user can act on."""
+    text = str(exc.orig).lower()
+    if "readonly" in text or "read-only" in text:
+        reason = "the database is read-only"
+    elif "disk" in text and "full" in text:
+        reason = "the disk holding the database is full"
+    elif "locked" in text or "busy" in text:
+        reason = "the database is busy with another change for too long"
+    elif "unable to open" in text:
+        reason = "the database file cannot be opened or created (check its folder and permissions)"
+    else:
+        reason = "the database cannot be reached"
+    return StorageUnavailable(
+        f"Saving failed: {reason}. Nothing was changed; please try again or ask your administrator."
+    )
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _city(row: Row[Any]) -> City:
+    return City(
+        id=row.id,
+        name=row.name,
+        country=row.country,
+        region=row.region,
+        population_band=row.population_band,
+        challenges=tuple(row.challenges),
+        share_benchmarks=row.share_benchmarks,
+        is_demo=row.is_demo,
+    )
+
+
+def _assessment(row: Row[Any]) -> AssessmentRecord:
+    return AssessmentRecord(
+        id=row.id,
+        city_id=row.city_id,
+        framework_id=row.framework_id,
+        framework_version=row.framework_version,
+        title=row.title,
+        status=row.status,
+        started_at=utc(row.started_at),
+        submitted_at=utc(row.submitted_at) if row.submitted_at else None,
+        team=tuple(row.team),
+        targets=row.targets,
+        based_on=row.based_on,
+        revision_of=row.revision_of,
+        version=row.version,
+    )
+
+
+def _answer(row: Row[Any]) -> RecordedAnswer:
+    return RecordedAnswer(
+        question_id=row.question_id,
+        status=row.status,
+        level=row.level,
+        evidence=row.evidence,
+        reason=row.reason,
+        note=row.note,
+        links=tuple(row.links),
+        answered_by=row.answered_by,
+        answered_at=utc(row.answered_at),
+        version=row.version,
+        carried_over=row.carried_over,
+    )
+
+
+def _content(answer: RecordedAnswer) -> dict[str, Any]:
+    """The columns that say what an answer is, ready for the table or the audit trail."""
+    values = answer.model_dump(mode="json", include=set(_ANSWER_CONTENT))
+    values["links"] = list(answer.links)
+    return values
+
+
+def _audited(answer: RecordedAnswer) -> dict[str, Any]:
+    return {**_content(answer), "version": answer.version, "carried_over": answer.carried_over}
+
+
+class Store:
+    """Cities, assessments, answers and the audit trail in one database.
+
+    ``frameworks`` maps a framework id to the framework used to check answers; assessments of any
+    other framework are refused.
+    """
+
+    def __init__(self, engine: Engine, frameworks: Mapping[str, Framework]) -> None:
+        self.engine = engine
+        self.frameworks = dict(frameworks)
+
+    @classmethod
+    def open(cls, url: str, frameworks: Mapping[str, Framework]) -> Store:
+        """The store at ``url``, refusing a database that is not at the newest schema."""
+        try:
+            revision = current_revision(url)
+        except DBAPIError as exc:
+            raise _unavailable(exc) from exc
+        except OSError as exc:
+            raise StorageUnavailable(f"The database cannot be opened: {exc.strerror or exc}.") from exc
+        if revision != head_revision():
+            raise StorageUnavailable(
+                f"The database at {url.split('://')[0]}://… is at schema {revision or 'none'}, not "
+                f"{head_revision()}; run `make db` (or `python cli.py db upgrade`) first."
+            )
+        return cls(make_engine(url), frameworks)
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction; driver errors about the database become ``StorageUnavailable``."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise _unavailable(exc) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise _unavailable(exc) from exc
+
+    def _audit(
+        self,
+        conn: Connection,
+        by: str,
+        action: str,
+        *,
+        city_id: int | None = None,
+        assessment_id: int | None = None,
+        question_id: str | None = None,
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
+        conn.execute(
+            insert(audit_events).values(
+                at=_now(),
+                actor=by,
+                action=action,
+                city_id=city_id,
+                assessment_id=assessment_id,
+                question_id=question_id,
+                old_value=old,
+                new_value=new,
+            )
+        )
+
+    def framework(self, framework_id: str) -> Framework:
+        """The framework the store checks answers of ``framework_id`` against."""
+        try:
+            return self.frameworks[framework_id]
+        except KeyError:
+            raise StorageError(f"The framework '{framework_id}' is not installed.") from None
+
+    # -- cities ----------------------------------------------------------------------------------
+
+    def create_city(self, city: City, by: str) -> City:
+        """Store a new city profile and return it with its id."""
+        by = _actor(by)
+        values = city.model_dump(mode="json", exclude={"id"})
+        with self._write() as conn:
+            city_id = _new_id(conn.execute(insert(cities).values(**values, created_at=_now())))
+            self._audit(conn, by, "city.create", city_id=city_id, new=values)
+        return city.model_copy(update={"id": city_id})
+
+    def update_city(self, city: City, by: str) -> City:
+        """Change a city's profile; the audit trail keeps the old and new profile."""
+        by = _actor(by)
+        if city.id is None:
+            raise NotFound("This city has not been saved yet.")
+        values = city.model_dump(mode="json", exclude={"id"})
+        with self._write() as conn:
+            old = self._city_row(conn, city.id)
+            conn.execute(update(cities).where(cities.c.id == city.id).values(**values))
+            self._audit(conn, by, "city.update", city_id=city.id, old=_city(old).model_dump(mode="json"), new=values)
+        return city
+
+    def _city_row(self, conn: Connection, city_id: int) -> Row[Any]:
+        row = conn.execute(select(cities).where(cities.c.id == city_id, cities.c.deleted_at.is_(None))).first()
+        if row is None:
+            raise NotFound(f"City {city_id} does not exist or was deleted.")
+        return row
+
+    def city(self, city_id: int) -> City:
+        """The city with this id."""
+        with self._read() as conn:
+            return _city(self._city_row(conn, city_id))
+
+    def cities(self) -> list[City]:
+        """Every city not deleted, by name."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(cities).where(cities.c.deleted_at.is_(None)).order_by(cities.c.name, cities.c.id)
+            )
+            return [_city(r) for r in rows]
+
+    def delete_city(self, city_id: int, by: str, confirm: str) -> None:
+        """Delete a city (and hide its assessments) once ``confirm`` repeats its name.
+
+        Nothing is erased: the city and its assessments are marked deleted, the audit trail says who
+        did it, and ``restore_city`` brings them back.
+        """
+        by = _actor(by)
+        with self._write() as conn:
+            row = self._city_row(conn, city_id)
+            if confirm.strip() != row.name:
+                raise ConfirmationRequired(f"To delete {row.name}, type its name exactly to confirm.")
+            conn.execute(update(cities).where(cities.c.id == city_id).values(deleted_at=_now()))
+            self._audit(conn, by, "city.delete", city_id=city_id, old={"name": row.name})
+
+    def restore_city(self, city_id: int, by: str) -> City:
+        """Bring back a deleted city with its assessments."""
+        by = _actor(by)
+        with self._write() as conn:
+            done = conn.execute(
+                update(cities).where(cities.c.id == city_id, cities.c.deleted_at.is_not(None)).values(deleted_at=None)
+            )
+            if done.rowcount != 1:
+                raise NotFound(f"City {city_id} is not a deleted city.")
+            self._audit(conn, by, "city.restore", city_id=city_id)
+            return _city(self._city_row(conn, city_id))
+
+    # -- assessments -----------------------------------------------------------------------------
+
+    def _assessment_row(self, conn: Connection, assessment_id: int, *, lock: bool = False) -> Row[Any]:
+        query = (
+            select(assessments)
+            .join(cities, cities.c.id == assessments.c.city_id)
+            .where(
+                assessments.c.id == assessment_id,
+                assessments.c.deleted_at.is_(None),
+                cities.c.deleted_at.is_(None),
+            )
+        )
+        if lock:
+            query = query.with_for_update(of=assessments)
+        row = conn.execute(query).first()
+        if row is None:
+            raise NotFound(f"Assessment {assessment_id} does not exist or was deleted.")
+        return row
+
+    def assessment(self, assessment_id: int) -> AssessmentRecord:
+        """The assessment with this id."""
+        with self._read() as conn:
+            return _assessment(self._assessment_row(conn, assessment_id))
+
+    def assessments(self, city_id: int | None = None) -> list[AssessmentRecord]:
+        """Assessments not deleted (of one city, or of all), oldest first."""
+        query = (
+            select(assessments)
+            .join(cities, cities.c.id == assessments.c.city_id)
+            .where(assessments.c.deleted_at.is_(None), cities.c.deleted_at.is_(None))
+            .order_by(assessments.c.started_at, assessments.c.id)
+        )
+        if city_id is not None:
+            query = query.where(assessments.c.city_id == city_id)
+        with self._read() as conn:
+            return [_assessment(r) for r in conn.execute(query)]
+
+    def start_assessment(
+        self,
+        city_id: int,
+        title: str,
+        by: str,
+        *,
+        framework_id: str,
+        based_on: int | None = None,
+        team: Sequence[str] = (),
+        started_at: datetime | None = None,
+    ) -> AssessmentRecord:
+        """Start a draft assessment, blank or with the answers of ``based_on`` carried over.
+
+        Carried-over answers keep who gave them and when, and are marked ``carried_over`` until the
+        team confirms or changes them. Answers to questions the current framework no longer has are
+        left behind; the audit event lists them.
+        """
+        by = _actor(by)
+        framework = self.framework(framework_id)
+        record = AssessmentRecord(
+            city_id=city_id,
+            framework_id=framework.id,
+            framework_version=framework.version,
+            title=title,
+            started_at=started_at or _now(),
+            team=tuple(team),
+            based_on=based_on,
+        )
+        with self._write() as conn:
+            self._city_row(conn, city_id)
+            carried: list[RecordedAnswer] = []
+            left_behind: list[str] = []
+            if based_on is not None:
+                base = self._assessment_row(conn, based_on)
+                if base.city_id != city_id:
+                    raise StorageError("A new assessment can only start from an assessment of the same city.")
+                if base.framework_id != framework.id:
+                    raise StorageError(f"Assessment {based_on} uses another framework ({base.framework_id}).")
+                record = record.model_copy(update={"targets": base.targets})
+                carried, left_behind = self._carry(conn, framework, base)
+            new_id = self._insert_assessment(conn, record)
+            self._insert_answers(conn, new_id, carried)
+            self._audit(
+                conn,
+                by,
+                "assessment.start",
+                city_id=city_id,
+                assessment_id=new_id,
+                new={
+                    "title": record.title,
+                    "based_on": based_on,
+                    "carried_over": len(carried),
+                    "left_behind": left_behind,
+                },
+            )
+        return record.model_copy(update={"id": new_id})
+
+    def _carry(self, conn: Connection, framework: Framework, base: Row[Any]) -> tuple[list[RecordedAnswer], list[str]]:
+        previous = [_answer(r) for r in conn.execute(select(answers).where(answers.c.assessment_id == base.id))]
+        try:
+            mapping = map_question_ids(framework, base.framework_version, [a.question_id for a in previous])
+        except CrosswalkError as exc:
+            raise StorageError(str(exc)) from exc
+        carried = [
+            a.model_copy(update={"question_id": mapping.mapped[a.question_id], "carried_over": True, "version": 1})
+            for a in previous
+            if a.question_id in mapping.mapped and answer_problem(framework, a) is None
+        ]
+        left_behind = sorted({a.question_id for a in previous} - {a.question_id for a in carried}) if previous else []
+        return carried, left_behind
+
+    def _insert_assessment(self, conn: Connection, record: AssessmentRecord, digest: str | None = None) -> int:
+        values = record.model_dump(mode="json", exclude={"id", "version", "started_at", "submitted_at"})
+        result = conn.execute(
+            insert(assessments).values(
+                **values,
+                started_at=record.started_at,
+                submitted_at=record.submitted_at,
+                imported_digest=digest,
+                version=1,
+            )
+        )
+        return _new_id(result)
+
+    def _insert_answers(self, conn: Connection, assessment_id: int, given: Sequence[RecordedAnswer]) -> None:
+        if given:
+            conn.execute(
+                insert(answers),
+                [
+                    {
+                        **_content(a),
+                        "assessment_id": assessment_id,
+                        "question_id": a.question_id,
+                        "answered_by": a.answered_by,
+                        "answered_at": a.answered_at or _now(),
+                        "version": max(a.version, 1),
+                        "carried_over": a.carried_over,
+                    }
+                    for a in given
+                ],
+            )
+
+    def set_targets(self, assessment_id: int, targets: Mapping[str, float], by: str) -> AssessmentRecord:
+        """Set the team's target score per theme (allowed on submitted assessments too: targets plan ahead)."""
+        by = _actor(by)
+        with self._write() as conn:
+            row = self._assessment_row(conn, assessment_id, lock=True)
+            framework = self.framework(row.framework_id)
+            unknown = sorted(set(targets) - {t.id for t in framework.themes})
+            if unknown:
+                raise StorageError(f"Unknown theme(s) for targets: {', '.join(unknown)}.")
+            record = _assessment(row).model_copy(update={"targets": dict(targets)})
+            record = AssessmentRecord.model_validate(record.model_dump())  # checks 0–100
+            conn.execute(
+                update(assessments)
+                .where(assessments.c.id == assessment_id)
+                .values(targets=record.targets, version=row.version + 1)
+            )
+            self._audit(
+                conn,
+                by,
+                "assessment.targets",
+                city_id=row.city_id,
+                assessment_id=assessment_id,
+                old=row.targets,
+                new=record.targets,
+            )
+            return record.model_copy(update={"version": row.version + 1})
+
+    def submit_assessment(self, assessment_id: int, by: str) -> AssessmentRecord:
+        """Freeze a draft: its answers can no longer change (reopen it as a new version instead)."""
+        by = _actor(by)
+        with self._write() as conn:
+            row = self._assessment_row(conn, assessment_id, lock=True)
+            if row.status == AssessmentStatus.SUBMITTED:
+                return _assessment(row)
+            now = _now()
+            conn.execute(
+                update(assessments)
+                .where(assessments.c.id == assessment_id)
+                .values(status=AssessmentStatus.SUBMITTED.value, submitted_at=now, version=row.version + 1)
+            )
+            count = conn.execute(
+                select(func.count()).select_from(answers).where(answers.c.assessment_id == assessment_id)
+            ).scalar_one()
+            self._audit(
+                conn,
+                by,
+                "assessment.submit",
+                city_id=row.city_id,
+                assessment_id=assessment_id,
+                new={"answers": count},
+            )
+            return _assessment(self._assessment_row(conn, assessment_id))
+
+    def reopen_assessment(self, assessment_id: int, by: str, title: str | None = None) -> AssessmentRecord:
+        """Open a submitted assessment again as a new draft version with the same answers.
+
+        The submitted one stays as it was; both carry an audit event that points at the other.
+        """
+        by = _actor(by)
+        with self._write() as conn:
+            row = self._assessment_row(conn, assessment_id, lock=True)
+            if row.status != AssessmentStatus.SUBMITTED:
+                raise StorageError(f"Assessment {assessment_id} is still a draft; there is nothing to reopen.")
+            old = _assessment(row)
+            record = old.model_copy(
+                update={
+                    "id": None,
+                    "title": title or f"{old.title[:108]} (revised)",
+                    "status": AssessmentStatus.DRAFT,
+                    "started_at": _now(),
+                    "submitted_at": None,
+                    "revision_of": assessment_id,
+                    "version": 1,
+                }
+            )
+            record = AssessmentRecord.model_validate(record.model_dump())
+            new_id = self._insert_assessment(conn, record)
+            kept = [_answer(r) for r in conn.execute(select(answers).where(answers.c.assessment_id == assessment_id))]
+            self._insert_answers(conn, new_id, [a.model_copy(update={"version": 1}) for a in kept])
+            self._audit(
+                conn,
+                by,
+                "assessment.reopen",
+                city_id=row.city_id,
+                assessment_id=assessment_id,
+                new={"new_version": new_id},
+            )
+            self._audit(
+                conn,
+                by,
+                "assessment.start",
+                city_id=row.city_id,
+                assessment_id=new_id,
+                new={"title": record.title, "revision_of": assessment_id, "answers": len(kept)},
+            )
+        return record.model_copy(update={"id": new_id})
+
+    def delete_assessment(self, assessment_id: int, by: str, confirm: str) -> None:
+        """Delete an assessment once ``confirm`` repeats its title; its answers stay in the database."""
+        by = _actor(by)
+        with self._write() as conn:
+            row = self._assessment_row(conn, assessment_id, lock=True)
+            if confirm.strip() != row.title:
+                raise ConfirmationRequired(f"To delete “{row.title}”, type its title exactly to confirm.")
+            conn.execute(update(assessments).where(assessments.c.id == assessment_id).values(deleted_at=_now()))
+            self._audit(
+                conn,
+                by,
+                "assessment.delete",
+                city_id=row.city_id,
+                assessment_id=assessment_id,
+                old={"title": row.title},
+            )
+
+    def restore_assessment(self, assessment_id: int, by: str) -> AssessmentRecord:
+        """Bring back a deleted assessment with all its answers."""
+        by = _actor(by)
+        with self._write() as conn:
+            done = conn.execute(
+                update(assessments)
+                .where(assessments.c.id == assessment_id, assessments.c.deleted_at.is_not(None))
+                .values(deleted_at=None)
+            )
+            if done.rowcount != 1:
+                raise NotFound(f"Assessment {assessment_id} is not a deleted assessment.")
+            row = self._assessment_row(conn, assessment_id)
+            self._audit(conn, by, "assessment.restore", city_id=row.city_id, assessment_id=assessment_id)
+            return _assessment(row)
+
+    # -- answers ---------------------------------------------------------------------------------
+
+    def answers(self, assessment_id: int) -> list[RecordedAnswer]:
+        """Every stored answer of the assessment, in the order they were first given."""
+        with self._read() as conn:
+            self._assessment_row(conn, assessment_id)
+            rows = conn.execute(select(answers).where(answers.c.assessment_id == assessment_id).order_by(answers.c.id))
+            return [_answer(r) for r in rows]
+
+    def save_answer(
+        self, assessment_id: int, answer: RecordedAnswer, by: str, expected_version: int = 0
+    ) -> RecordedAnswer:
+        """Store one answer now, in its own transaction, with an audit event; return it as stored.
+
+        ``expected_version`` is the version the person was looking at (0 when the question had no
+        answer). Saving the identical answer again changes nothing. An answer changed by someone
+        else since then raises ``AnswerConflict`` and nothing is overwritten; the refused attempt is
+        recorded in the audit trail. Confirming a carried-over answer unchanged clears its mark.
+        """
+        by = _actor(by)
+        conflict: AnswerConflict | None = None
+        with self._write() as conn:
+            row = self._assessment_row(conn, assessment_id, lock=True)
+            if row.status != AssessmentStatus.DRAFT:
+                raise AssessmentLocked(
+                    f"“{row.title}” was submitted, so its answers are frozen. "
+                    "Reopen it as a new version to change them."
+                )
+            problem = answer_problem(self.framework(row.framework_id), answer)
+            if problem:
+                raise StorageError(problem)
+            where = (answers.c.assessment_id == assessment_id) & (answers.c.question_id == answer.question_id)
+            stored_row = conn.execute(select(answers).where(where)).first()
+            stored = _answer(stored_row) if stored_row else None
+            now = _now()
+            given = answer.model_copy(update={"answered_by": by, "answered_at": now, "carried_over": False})
+            audit = {"city_id": row.city_id, "assessment_id": assessment_id, "question_id": answer.question_id}
+
+            if stored is not None:
+                unchanged = same_answer(stored, answer)
+                if unchanged and not stored.carried_over:
+                    return stored  # the same answer again: nothing to do
+                if not unchanged and stored.version != expected_version:
+                    self._audit(
+                        conn,
+                        by,
+                        "answer.conflict",
+                        **audit,
+                        old=_audited(stored),
+                        new={**_audited(given), "expected_version": expected_version},
+                    )
+                    conflict = AnswerConflict(stored, given)
+                else:
+                    saved = given.model_copy(update={"version": stored.version + 1})
+                    conn.execute(
+                        update(answers)
+                        .where(where)
+                        .values(
+                            **_content(saved),
+                            answered_by=by,
+                            answered_at=now,
+                            version=saved.version,
+                            carried_over=False,
+                        )
+                    )
+                    action = "answer.confirm" if unchanged else "answer.save"
+                    self._audit(conn, by, action, **audit, old=_audited(stored), new=_audited(saved))
+                    return saved
+            else:
+                saved = given.model_copy(update={"version": 1})
+                try:
+                    with conn.begin_nested():
+                        self._insert_answers(conn, assessment_id, [saved])
+                except IntegrityError:
+                    # Another writer inserted this answer first (PostgreSQL); report it like any conflict.
+                    current = _answer(conn.execute(select(answers).where(where)).one())
+                    self._audit(conn, by, "answer.conflict", **audit, old=_audited(current), new=_audited(given))
+                    conflict = AnswerConflict(current, given)
+                else:
+                    self._audit(conn, by, "answer.save", **audit, new=_audited(saved))
+                    return saved
+        assert conflict is not None
+        raise conflict
+
+    def save_answers(self, assessment_id: int, given: Sequence[RecordedAnswer], by: str, replace: bool) -> int:
+        """Store many answers in one transaction (a spreadsheet import); return how many changed.
+
+        Answers identical to the stored ones are skipped. Unless ``replace``, a different stored
+        answer refuses the whole batch, naming the questions; nothing is written then.
+        """
+        by = _actor(by)
+        with self._write() as conn:
+            row = self._assessment_row(conn, assessment_id, lock=True)
+            if row.status != AssessmentStatus.DRAFT:
+                raise AssessmentLocked(f"“{row.title}” was submitted, so answers cannot be imported into it.")
+            framework = self.framework(row.framework_id)
+            problems = [p for p in (answer_problem(framework, a) for a in given) if p]
+            if problems:
+                raise ImportRefused(problems)
+            stored = {
+                r.question_id: _answer(r)
+                for r in conn.execute(select(answers).where(answers.c.assessment_id == assessment_id))
+            }
+            changed = [a for a in given if a.question_id not in stored or not same_answer(stored[a.question_id], a)]
+            clashes = sorted(a.question_id for a in changed if a.question_id in stored)
+            if clashes and not replace:
+                raise ImportRefused(
+                    [
+                        f"these questions already have a different answer: {', '.join(clashes)} "
+                        "(import again with replace to overwrite them)"
+                    ]
+                )
+            now = _now()
+            for answer in changed:
+                before = stored.get(answer.question_id)
+                saved = answer.model_copy(
+                    update={
+                        "answered_by": by,
+                        "answered_at": now,
+                        "carried_over": False,
+                        "version": before.version + 1 if before else 1,
+                    }
+                )
+                where = (answers.c.assessment_id == assessment_id) & (answers.c.question_id == answer.question_id)
+                if before:
+                    conn.execute(
+                        update(answers)
+                        .where(where)
+                        .values(
+                            **_content(saved),
+                            answered_by=by,
+                            answered_at=now,
+                            version=saved.version,
+                            carried_over=False,
+                        )
+                    )
+                else:
+                    self._insert_answers(conn, assessment_id, [saved])
+                self._audit(
+                    conn,
+                    by,
+                    "answer.import",
+                    city_id=row.city_id,
+                    assessment_id=assessment_id,
+                    question_id=answer.question_id,
+                    old=_audited(before) if before else None,
+                    new=_audited(saved),
+                )
+            return len(changed)
+
+    def matching_city(self, city: City) -> City | None:
+        """A stored city with the same name and country (ignoring case), if there is one."""
+        with self._read() as conn:
+            row = self._matching_city_row(conn, city)
+            return _city(row) if row else None
+
+    def _matching_city_row(self, conn: Connection, city: City) -> Row[Any] | None:
+        rows = conn.execute(select(cities).where(cities.c.deleted_at.is_(None)).order_by(cities.c.id))
+        key = (city.name.casefold(), city.country.casefold())
+        return next((r for r in rows if (r.name.casefold(), r.country.casefold()) == key), None)
+
+    def import_assessment(
+        self,
+        city: City,
+        record: AssessmentRecord,
+        given: Sequence[RecordedAnswer],
+        by: str,
+        *,
+        digest: str,
+        details: Mapping[str, Any],
+    ) -> AssessmentRecord:
+        """Store an imported assessment, its answers and (when new) its city, all or nothing.
+
+        The city is matched by name and country; a file already imported (same ``digest``) is refused.
+        Answers keep who gave them and when; ``details`` go into the audit event.
+        """
+        by = _actor(by)
+        with self._write() as conn:
+            earlier = conn.execute(
+                select(assessments.c.id, assessments.c.title).where(
+                    assessments.c.imported_digest == digest, assessments.c.deleted_at.is_(None)
+                )
+            ).first()
+            if earlier is not None:
+                raise ImportRefused([f"this file was already imported as assessment {earlier.id} (“{earlier.title}”)"])
+            found = self._matching_city_row(conn, city)
+            if found is not None:
+                city_id = found.id
+            else:
+                values = city.model_dump(mode="json", exclude={"id"})
+                city_id = _new_id(conn.execute(insert(cities).values(**values, created_at=_now())))
+                self._audit(conn, by, "city.create", city_id=city_id, new=values)
+            record = record.model_copy(update={"city_id": city_id})
+            new_id = self._insert_assessment(conn, record, digest=digest)
+            self._insert_answers(conn, new_id, [a.model_copy(update={"version": 1}) for a in given])
+            self._audit(
+                conn,
+                by,
+                "assessment.import",
+                city_id=city_id,
+                assessment_id=new_id,
+                new={"title": record.title, "answers": len(given), "digest": digest, **details},
+            )
+        return record.model_copy(update={"id": new_id})
+
+    # -- audit trail -----------------------------------------------------------------------------
+
+    def audit_trail(self, *, assessment_id: int | None = None, city_id: int | None = None) -> list[AuditEvent]:
+        """Audit events, oldest first, for one assessment, one city, or everything."""
+        query = select(audit_events).order_by(audit_events.c.id)
+        if assessment_id is not None:
+            query = query.where(audit_events.c.assessment_id == assessment_id)
+        if city_id is not None:
+            query = query.where(audit_events.c.city_id == city_id)
+        with self._read() as conn:
+            return [AuditEvent(**{**r._asdict(), "at": utc(r.at)}) for r in conn.execute(query)]

@@ -1,0 +1,94 @@
+"""The store's tables (SQLAlchemy Core). Migrations create them; repositories read and write them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = ["answers", "assessments", "audit_events", "cities", "metadata"]
+
+metadata = MetaData()
+
+# Foreign keys never cascade: nothing is deleted as a side effect. Deleting a city or an
+# assessment marks it deleted (``deleted_at``) and the audit trail says who did it.
+cities = Table(
+    "cities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("country", String(120), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("population_band", String(32), nullable=False),
+    Column("challenges", JSON, nullable=False),
+    Column("share_benchmarks", Boolean, nullable=False),
+    Column("is_demo", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("deleted_at", DateTime(timezone=True)),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("city_id", Integer, ForeignKey("cities.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("framework_id", String(64), nullable=False),
+    Column("framework_version", String(32), nullable=False),
+    Column("title", String(120), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("team", JSON, nullable=False),
+    Column("targets", JSON, nullable=False),
+    Column("based_on", Integer, ForeignKey("assessments.id", ondelete="RESTRICT")),
+    Column("revision_of", Integer, ForeignKey("assessments.id", ondelete="RESTRICT")),
+    Column("imported_digest", String(64), index=True),
+    Column("version", Integer, nullable=False),
+    Column("deleted_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('draft', 'submitted')", name="assessment_status"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="RESTRICT"), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("level", Integer),
+    Column("evidence", String(32), nullable=False),
+    Column("reason", Text),
+    Column("note", Text, nullable=False),
+    Column("links", JSON, nullable=False),
+    Column("answered_by", String(120), nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("carried_over", Boolean, nullable=False),
+    UniqueConstraint("assessment_id", "question_id", name="one_answer_per_question"),
+    CheckConstraint("level IS NULL OR (level >= 0 AND level <= 4)", name="answer_level_range"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("city_id", Integer, index=True),
+    Column("assessment_id", Integer, index=True),
+    Column("question_id", String(64)),
+    Column("old_value", JSON),
+    Column("new_value", JSON),
+)

@@ -1,0 +1,143 @@
+"""Real databases for the store's tests: a SQLite file per test, and a throwaway PostgreSQL server.
+
+The PostgreSQL server comes from Debian's ``postgresql`` package (``make test`` installs it). It
+runs on a free loopback port in a temporary folder for the whole test session; each test gets a
+fresh database cloned from a migrated template. Where the package is missing the PostgreSQL tests
+skip, except under CI, where they fail.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from questionnaire.loader import load_frameworks
+from questionnaire.model import Framework
+from storage.migrate import upgrade_database
+from storage.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _as_server_user(args: list[str]) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as the package's ``postgres`` user."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server (user ``app``) that lives for the test session."""
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        message = "PostgreSQL is not installed (make test installs Debian's postgresql package)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    base = Path(tempfile.mkdtemp(prefix="cohesion-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+    port = _free_port()
+    data, log = base / "data", base / "server.log"
+    subprocess.run(
+        _as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "app", "-E", "UTF8"]),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"]),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://app@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> str:
+    """A database migrated to the newest schema, cloned for each test."""
+    admin = create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("CREATE DATABASE store_template"))
+    admin.dispose()
+    upgrade_database(f"{postgres_server}/store_template")
+    return "store_template"
+
+
+@pytest.fixture(scope="session")
+def frameworks() -> dict[str, Framework]:
+    """The frameworks the product ships, by id."""
+    return load_frameworks()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest schema, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh, migrated SQLite file for one test."""
+    path = tmp_path / "cohesion.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, migrated PostgreSQL database for one test."""
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    admin.dispose()
+    return f"{server}/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A fresh database on each backend the product supports."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+def store(db_url: str, frameworks: dict[str, Framework]) -> Iterator[Store]:
+    """A store on a fresh database of each backend."""
+    opened = Store.open(db_url, frameworks)
+    yield opened
+    opened.engine.dispose()
