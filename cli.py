@@ -1,20 +1,25 @@
 """Command line for City Cohesion Self-Assessment: the same core the app uses.
 
-    python cli.py framework check [--seeds DIR] [--json]
-    python cli.py framework show
-    python cli.py score FILE [--json]
-    python cli.py db upgrade [--db URL]
+python cli.py framework check [--seeds DIR] [--json]
+python cli.py framework show
+python cli.py score FILE [--json]
+python cli.py db upgrade [--db URL]
+python cli.py demo [--db URL]
+python cli.py list [--db URL] [--json]
+python cli.py export --assessment ID --format json|csv|xlsx --out FILE [--table NAME] [--db URL]
+python cli.py import FILE [--assessment ID] [--replace] [--dry-run] [--db URL]
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -25,11 +30,15 @@ from questionnaire.loader import (
     FrameworkError,
     available_frameworks,
     load_framework,
+    load_frameworks,
 )
-from questionnaire.model import Framework, first_problem, text_in
+from questionnaire.model import Framework, text_in
 from questionnaire.sources import seeds_dir
-from scoring import Answer
 from scoring.summary import summarise
+from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from storage.store import Store
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__.splitlines()[0])
 framework_app = typer.Typer(no_args_is_help=True, help="Check and read the maturity frameworks.")
@@ -61,8 +70,10 @@ def _load_all(base: Path) -> list[Framework]:
 
 
 def _print_coverage(framework: Framework, coverage: Coverage) -> None:
-    console.print(f"\n[bold]{framework.label}[/bold]: {coverage.findings} findings, "
-                  f"{coverage.themes} themes, {coverage.questions} questions")
+    console.print(
+        f"\n[bold]{framework.label}[/bold]: {coverage.findings} findings, "
+        f"{coverage.themes} themes, {coverage.questions} questions"
+    )
     themes = Table("Theme", "Title", "Questions", title="Questions per theme")
     for theme in framework.themes:
         themes.add_row(theme.id, text_in(theme.title), str(coverage.questions_per_theme[theme.id]))
@@ -74,8 +85,9 @@ def _print_coverage(framework: Framework, coverage: Coverage) -> None:
         findings.add_row(finding.id, text_in(finding.title), f"[{style}]{count}[/{style}]" if style else str(count))
     console.print(findings)
     if not coverage.seeds_checked:
-        console.print("[yellow]Seed texts not found: quoted phrases were not checked "
-                      "(use --seeds DIR or SEEDS_DIR).[/yellow]")
+        console.print(
+            "[yellow]Seed texts not found: quoted phrases were not checked (use --seeds DIR or SEEDS_DIR).[/yellow]"
+        )
     for name in Coverage.PROBLEM_LISTS:
         items = getattr(coverage, name)
         label = name.replace("_", " ")
@@ -125,53 +137,27 @@ def framework_show(frameworks: FrameworksOption = BUILTIN_FRAMEWORKS) -> None:
                 for d in q.descriptors:
                     console.print(f"     {d.level}: {text_in(d.text)}", highlight=False, markup=False)
                 for s in q.sources:
-                    console.print(f"     Source: {s.seed} line {s.line}: \"{s.quote}\"", highlight=False, markup=False)
+                    console.print(f'     Source: {s.seed} line {s.line}: "{s.quote}"', highlight=False, markup=False)
                 console.print(f"     Findings: {', '.join(q.findings)}", highlight=False)
-
-
-class _ScoreFile(BaseModel):
-    """The assessment file `score` reads: framework, the city's declared challenges, targets, answers."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    framework: dict[str, str]
-    challenges: list[str] = []
-    targets: dict[str, float] = {}
-    answers: list[Answer]
-
-
-MAX_FILE_BYTES = 5 * 2**20
-
-
-def _read_score_file(path: Path) -> _ScoreFile:
-    if not path.is_file():
-        raise ValueError(f"{path}: file not found")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"{path}: file is larger than {MAX_FILE_BYTES // 2**20} MiB")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: not valid JSON ({exc})") from None
-    except (RecursionError, ValueError) as exc:
-        raise ValueError(f"{path}: not a valid assessment file ({exc})") from None
-    try:
-        return _ScoreFile.model_validate(data)
-    except ValidationError as exc:
-        raise ValueError(f"{path}: {first_problem(exc)[1]}") from None
 
 
 @app.command("score")
 def score(
-    file: Annotated[Path, typer.Argument(help="Assessment file (JSON).")],
+    file: Annotated[Path, typer.Argument(help="Portable assessment file (JSON), as exported.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Score an assessment file: theme scores, completeness, evidence, bands, gaps and priorities."""
+    """Score a portable assessment file: theme scores, completeness, evidence, bands, gaps and priorities."""
+    from storage.errors import ImportRefused
+    from storage.portable import read_portable
+
     try:
-        sheet = _read_score_file(file)
-        folder = BUILTIN_FRAMEWORKS / sheet.framework.get("id", DEFAULT_FRAMEWORK_ID)
+        sheet = read_portable(_read_bytes(file))
+        folder = BUILTIN_FRAMEWORKS / sheet.framework.id
+        if not (folder / "framework.yaml").is_file():
+            raise ValueError(f"the framework '{sheet.framework.id}' is not installed")
         framework = load_framework(folder)
-        summary = summarise(framework, sheet.answers, sheet.targets, sheet.challenges)
-    except (ValueError, FrameworkError) as exc:  # AnswerError is a ValueError
+        summary = summarise(framework, sheet.recorded_answers(), sheet.assessment.targets, sheet.city.challenges)
+    except (ValueError, FrameworkError, ImportRefused) as exc:  # AnswerError is a ValueError
         errors.print(f"[red]Cannot score {file}:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
     if as_json:
@@ -188,8 +174,13 @@ def score(
     titles = {t.id: text_in(t.title) for t in framework.themes}
     for row in summary.themes.itertuples():
         table.add_row(
-            f"{row.theme_id} {titles[row.theme_id]}", _fmt(row.score), row.band or row.state,
-            _fmt(row.conservative), _pct(row.completeness), _pct(row.evidence_coverage), _fmt(row.target),
+            f"{row.theme_id} {titles[row.theme_id]}",
+            _fmt(row.score),
+            row.band or row.state,
+            _fmt(row.conservative),
+            _pct(row.completeness),
+            _pct(row.evidence_coverage),
+            _fmt(row.target),
             _fmt(row.gap),
         )
     console.print(table)
@@ -203,6 +194,17 @@ def _fmt(value: float | None) -> str:
 
 def _pct(value: float | None) -> str:
     return "–" if value is None or value != value else f"{100 * value:.0f} %"
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes, refusing a missing or oversized file before reading it."""
+    from storage.portable import MAX_FILE_BYTES
+
+    if not path.is_file():
+        raise ValueError(f"{path}: file not found")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ValueError(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    return path.read_bytes()
 
 
 @db_app.command("upgrade")
@@ -222,6 +224,165 @@ def db_upgrade(
         errors.print(f"[red]Could not prepare the database:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None
     console.print(f"Database ready at revision {revision}.", highlight=False)
+
+
+def _actor() -> str:
+    return f"{getpass.getuser()} (command line)"
+
+
+def _open_store(db: str | None) -> Store:
+    """The store at ``--db`` (or the default), upgraded to the newest schema first."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.config import database_url
+    from storage.migrate import upgrade_database
+    from storage.store import Store
+
+    url = database_url(db)
+    try:
+        upgrade_database(url)
+        return Store.open(url, load_frameworks())
+    except (SQLAlchemyError, OSError, StorageError) as exc:
+        errors.print(f"[red]Could not open the database:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@app.command("demo")
+def demo(db: DbOption = None) -> None:
+    """Create the fictional demo city: two submitted assessments a year apart and a draft."""
+    from storage.demo import create_demo
+
+    store = _open_store(db)
+    try:
+        created = create_demo(store, store.framework(DEFAULT_FRAMEWORK_ID), _actor())
+    except (ValueError, StorageError) as exc:
+        errors.print(f"[red]No demo created:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    for record in created:
+        console.print(f"Assessment {record.id}: {record.title} ({record.status.value})", highlight=False)
+
+
+@app.command("list")
+def list_assessments(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """List cities and their assessments."""
+    store = _open_store(db)
+    cities = store.cities()
+    by_city = {c.id: store.assessments(c.id) for c in cities}
+    if as_json:
+        listing = [
+            {**c.model_dump(mode="json"), "assessments": [a.model_dump(mode="json") for a in by_city[c.id]]}
+            for c in cities
+        ]
+        sys.stdout.write(json.dumps({"cities": listing}, indent=2, ensure_ascii=False) + "\n")
+        return
+    if not cities:
+        console.print("No cities yet. Create one in the app, or try `python cli.py demo`.")
+        return
+    table = Table("City", "Assessment", "Title", "Status", "Started", "Framework")
+    for city in cities:
+        label = f"{city.id} {city.name}, {city.country}"
+        for record in by_city[city.id] or [None]:
+            if record is None:
+                table.add_row(label, "–", "no assessments yet", "", "", "")
+                continue
+            table.add_row(
+                label,
+                str(record.id),
+                record.title,
+                record.status.value,
+                record.started_at.strftime("%Y-%m-%d"),
+                f"{record.framework_id} {record.framework_version}",
+            )
+            label = ""
+    console.print(table)
+
+
+class ExportFormat(StrEnum):
+    """Export formats."""
+
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+@app.command("export")
+def export(
+    assessment: Annotated[int, typer.Option("--assessment", help="Assessment id (see `list`).")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="json (portable), csv or xlsx.")] = ExportFormat.JSON,
+    table: Annotated[
+        str, typer.Option("--table", help="For csv: answers, theme_scores, gaps or priorities.")
+    ] = "answers",
+    db: DbOption = None,
+) -> None:
+    """Export an assessment as a portable JSON file, a CSV table or an Excel workbook."""
+    from storage import transfer
+
+    store = _open_store(db)
+    try:
+        if fmt is ExportFormat.JSON:
+            data = transfer.export_json(store, assessment)
+        elif fmt is ExportFormat.CSV:
+            data = transfer.export_csv(store, assessment, table)
+        else:
+            data = transfer.export_xlsx(store, assessment)
+    except (StorageError, ValueError) as exc:
+        errors.print(f"[red]Nothing exported:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    _write_atomically(out, data)
+    console.print(f"Wrote {out} ({len(data):,} bytes).", highlight=False)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so no half-written file is ever left."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        errors.print(f"[red]Could not write {path}:[/red] {exc.strerror or exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="A portable .json file, or an answers .csv with --assessment.")],
+    assessment: Annotated[
+        int | None, typer.Option("--assessment", help="Draft assessment to read an answers CSV into.")
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="CSV: overwrite answers that differ.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and describe the import; write nothing.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Import an assessment file (checked completely first; nothing is written if anything is wrong)."""
+    from storage import transfer
+
+    store = _open_store(db)
+    try:
+        data = _read_bytes(file)
+        if file.suffix.lower() == ".csv":
+            if assessment is None:
+                raise ValueError("an answers CSV goes into an existing draft: give --assessment ID")
+            if dry_run:
+                raise ValueError("--dry-run is for portable .json files")
+            changed = transfer.import_answers_csv(store, assessment, data, _actor(), replace=replace)
+            console.print(f"Imported {changed} changed answer(s) into assessment {assessment}.", highlight=False)
+            return
+        plan = transfer.plan_import(store, data)
+        for line in plan.describe():
+            console.print(line, highlight=False, markup=False)
+        if dry_run:
+            console.print("Dry run: nothing was written.")
+            return
+        record = transfer.apply_import(store, plan, _actor())
+    except (StorageError, ValueError) as exc:
+        errors.print(f"[red]Not imported:[/red] {exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    console.print(f"Imported as assessment {record.id}.", highlight=False)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ CHALLENGE_WEIGHT = 0.5
 LEVEL_POINTS = 25.0
 """One level on the 0–4 scale is worth 25 points on the 0–100 scale."""
 
+
 def default_targets(scores: pd.Series) -> pd.Series:
     """The default target for each score: the lower bound of the next band up, capped at the top band."""
     index = np.searchsorted(BAND_FLOORS, scores.to_numpy(dtype=float), side="right") - 1
@@ -106,7 +107,7 @@ def priorities(framework: Framework, gaps: pd.DataFrame, declared: Iterable[str]
     order = {t.id: i for i, t in enumerate(framework.themes)}
 
     frame = gaps[gaps["gap"] > 0].copy()
-    frame["relevance"] = 1 + CHALLENGE_WEIGHT * frame["theme_id"].map(lambda t: len(tied[t]))
+    frame["relevance"] = 1 + CHALLENGE_WEIGHT * np.array([len(tied[t]) for t in frame["theme_id"]], dtype=float)
     frame["priority"] = frame["gap"] * frame["relevance"]
     frame["explanation"] = [
         _explain(titles[t], s, tg, g, r, tied[t])

@@ -719,22 +719,26 @@ class Store:
         given: Sequence[RecordedAnswer],
         by: str,
         *,
-        digest: str,
+        digest: str | None,
         details: Mapping[str, Any],
     ) -> AssessmentRecord:
         """Store an imported assessment, its answers and (when new) its city, all or nothing.
 
-        The city is matched by name and country; a file already imported (same ``digest``) is refused.
+        The city is matched by name and country; a file already imported (same ``digest``) is refused
+        (``digest`` None: data that did not come from a file).
         Answers keep who gave them and when; ``details`` go into the audit event.
         """
         by = _actor(by)
         with self._write() as conn:
-            earlier = conn.execute(
-                select(assessments.c.id, assessments.c.title).where(
-                    assessments.c.imported_digest == digest, assessments.c.deleted_at.is_(None)
-                )
-            ).first()
-            if earlier is not None:
+            earlier = (
+                digest
+                and conn.execute(
+                    select(assessments.c.id, assessments.c.title).where(
+                        assessments.c.imported_digest == digest, assessments.c.deleted_at.is_(None)
+                    )
+                ).first()
+            )
+            if earlier:
                 raise ImportRefused([f"this file was already imported as assessment {earlier.id} (“{earlier.title}”)"])
             found = self._matching_city_row(conn, city)
             if found is not None:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.files import riverton, signed
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -84,7 +86,6 @@ def test_db_upgrade_creates_a_versioned_sqlite_database_and_is_repeatable(tmp_pa
     assert current_revision(url) == head_revision()
 
 
-
 def test_score_prints_the_worked_example_as_json() -> None:
     result = run_cli("score", str(FIXTURES / "assessments" / "riverton-2026.json"), "--json")
     assert result.returncode == 0, result.stderr
@@ -104,15 +105,24 @@ def test_score_prints_a_table_and_the_top_priorities() -> None:
 
 
 def test_score_refuses_a_bad_file_with_a_clear_message(tmp_path: Path) -> None:
+    def with_answer(answer: dict[str, object]) -> str:
+        content = riverton()
+        content["answers"] = [{**content["answers"][0], **answer}]
+        return signed(content).decode()
+
+    tampered = riverton()
+    tampered["answers"][0]["level"] = 4
     cases = {
-        "level.json": ('{"framework": {"id": "scn-transatlantic"}, "answers": '
-                       '[{"question_id": "Q1.1", "level": 9}]}', "answers.0.level"),
-        "unknown.json": ('{"framework": {"id": "scn-transatlantic"}, "answers": '
-                         '[{"question_id": "Q99.1", "level": 1}]}', "Q99.1: unknown question id"),
-        "forbidden.json": ('{"framework": {"id": "scn-transatlantic"}, "answers": [{"question_id": "Q1.1", '
-                           '"status": "not_applicable", "reason": "x"}]}', "Q1.1: 'not applicable' is not allowed"),
-        "deep.json": ("[" * 100_000 + "]" * 100_000, "not a valid assessment file"),
+        "level.json": (with_answer({"level": 9}), "answers.0.level"),
+        "unknown.json": (with_answer({"question_id": "Q99.1"}), "Q99.1: unknown question id"),
+        "forbidden.json": (
+            with_answer({"question_id": "Q1.1", "status": "not_applicable", "level": None, "reason": "x"}),
+            "Q1.1: 'not applicable' is not allowed",
+        ),
+        "tampered.json": (json.dumps(tampered), "integrity check failed"),
+        "deep.json": ("[" * 100_000 + "]" * 100_000, "too deeply nested"),
         "broken.json": ('{"framework": ', "not valid JSON"),
+        "other.json": ('{"answers": []}', "not a City Cohesion assessment file"),
     }
     for name, (content, expected) in cases.items():
         path = tmp_path / name

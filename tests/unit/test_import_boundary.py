@@ -12,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CORE = ["questionnaire", "questionnaire.loader", "questionnaire.coverage", "questionnaire.crosswalk",
-        "scoring", "reporting.context"]
+        "scoring", "scoring.records", "scoring.summary", "reporting.context",
+        # the portable file and spreadsheet formats are read without a database
+        "storage.portable", "storage.spreadsheet"]
 FORBIDDEN = ("streamlit", "sqlalchemy", "weasyprint", "alembic", "plotly", "kaleido")
 
 

@@ -156,3 +156,10 @@ def test_an_unknown_challenge_is_refused(mini) -> None:
     themes = _themes(mini, [Answer(question_id="P.1", level=1)]).reset_index()
     with pytest.raises(ValueError, match="unknown challenge"):
         priorities(mini, theme_gaps(themes), declared=["earthquake"])
+
+
+def test_a_city_at_or_above_every_target_has_an_empty_priority_list(mini) -> None:
+    themes = _themes(mini, [Answer(question_id="S.1", level=4), Answer(question_id="P.1", level=4)]).reset_index()
+    ranked = priorities(mini, theme_gaps(themes, {"S": 50, "P": 50}), declared=[c.id for c in mini.challenges])
+    assert ranked.empty
+    assert list(ranked.columns)[:3] == ["assessment", "rank", "theme_id"]

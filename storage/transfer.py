@@ -1,0 +1,284 @@
+"""Moving assessments in and out of the store: the portable JSON file and spreadsheet exports.
+
+Every import is checked completely before anything is written, and written in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from pydantic import ValidationError
+
+from questionnaire.crosswalk import CrosswalkError, map_question_ids
+from questionnaire.model import Framework, first_problem, text_in
+from scoring.answers import AnswerError, Evidence, Status, answers_frame
+from scoring.records import AssessmentRecord, City, RecordedAnswer
+from scoring.summary import summarise
+from storage.errors import ImportRefused
+from storage.portable import PortableFile, dump_portable, read_portable
+from storage.spreadsheet import SpreadsheetError, read_csv_table, to_csv_bytes, to_xlsx_bytes
+from storage.store import Store
+
+__all__ = [
+    "ANSWER_CSV_COLUMNS",
+    "EXPORT_TABLES",
+    "ImportPlan",
+    "apply_import",
+    "export_csv",
+    "export_json",
+    "export_tables",
+    "export_xlsx",
+    "import_answers_csv",
+    "plan_import",
+]
+
+EXPORT_TABLES = ("answers", "theme_scores", "gaps", "priorities")
+_SHEET_TITLES = {"answers": "Answers", "theme_scores": "Theme scores", "gaps": "Gaps", "priorities": "Priorities"}
+ANSWER_CSV_COLUMNS = ["question_id", "status", "level", "evidence", "reason", "note", "links"]
+"""The answers table's columns that an import reads back; the others are there for people."""
+_ANSWER_INFO_COLUMNS = ["theme_id", "theme", "question", "answered_by", "answered_at", "carried_over"]
+
+
+# -- portable file -------------------------------------------------------------------------------
+
+
+def export_json(store: Store, assessment_id: int) -> bytes:
+    """The assessment as a portable file, answers in framework order."""
+    record = store.assessment(assessment_id)
+    city = store.city(record.city_id or 0)
+    order = {q.id: i for i, q in enumerate(store.framework(record.framework_id).questions)}
+    given = sorted(store.answers(assessment_id), key=lambda a: (order.get(a.question_id, len(order)), a.question_id))
+    return dump_portable(record.framework_id, record.framework_version, city, record, given)
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would write, for a preview before anything changes."""
+
+    file: PortableFile
+    digest: str
+    framework: Framework
+    answers: list[RecordedAnswer]
+    """The file's answers, their question ids mapped to the installed framework version."""
+    left_behind: list[str] = field(default_factory=list)
+    """Question ids of an older framework version that could not be mapped."""
+    existing_city: City | None = None
+    same_title: list[int] = field(default_factory=list)
+    """Assessments of the existing city with the same title (the import adds a separate one)."""
+
+    def describe(self) -> list[str]:
+        """Plain sentences for the preview."""
+        city = self.file.city
+        lines = [
+            f"Assessment “{self.file.assessment.title}” ({self.file.assessment.status.value}), "
+            f"{len(self.answers)} answers, framework {self.file.framework.id} {self.file.framework.version}.",
+            f"It will be added to the existing city {city.name}, {city.country}."
+            if self.existing_city
+            else f"A new city will be created: {city.name}, {city.country}.",
+        ]
+        if self.file.framework.version != self.framework.version:
+            lines.append(
+                f"Question ids are mapped from framework version {self.file.framework.version} "
+                f"to {self.framework.version}."
+            )
+        if self.same_title:
+            ids = ", ".join(map(str, self.same_title))
+            lines.append(f"The city already has an assessment with this title ({ids}); the import adds a separate one.")
+        if self.left_behind:
+            lines.append(f"These answers cannot be carried over: {', '.join(self.left_behind)}.")
+        return lines
+
+
+def plan_import(store: Store, data: bytes) -> ImportPlan:
+    """Read and check a portable file against the installed framework and the store; write nothing."""
+    file = read_portable(data)
+    try:
+        framework = store.framework(file.framework.id)
+    except Exception as exc:
+        raise ImportRefused([str(exc)]) from None
+    given = file.recorded_answers()
+    left_behind: list[str] = []
+    if file.framework.version != framework.version:
+        try:
+            mapping = map_question_ids(framework, file.framework.version, [a.question_id for a in given])
+        except CrosswalkError as exc:
+            raise ImportRefused([str(exc)]) from None
+        given = [
+            a.model_copy(update={"question_id": mapping.mapped[a.question_id]})
+            for a in given
+            if a.question_id in mapping.mapped
+        ]
+        left_behind = mapping.unmapped
+    try:
+        answers_frame(framework, given)
+    except AnswerError as exc:
+        raise ImportRefused(exc.problems) from None
+    unknown_themes = sorted(set(file.assessment.targets) - {t.id for t in framework.themes})
+    if unknown_themes:
+        raise ImportRefused([f"targets name unknown theme(s): {', '.join(unknown_themes)}"])
+    city = store.matching_city(file.city_profile())
+    same_title = [a.id or 0 for a in store.assessments(city.id) if a.title == file.assessment.title] if city else []
+    return ImportPlan(
+        file=file,
+        digest=file.integrity.digest,
+        framework=framework,
+        answers=given,
+        left_behind=left_behind,
+        existing_city=city,
+        same_title=same_title,
+    )
+
+
+def apply_import(store: Store, plan: ImportPlan, by: str) -> AssessmentRecord:
+    """Write a checked import in one transaction and return the new assessment."""
+    record = plan.file.assessment_record()
+    if plan.framework.version != plan.file.framework.version:
+        record = record.model_copy(update={"framework_version": plan.framework.version})
+    details = {"file_framework_version": plan.file.framework.version, "left_behind": plan.left_behind}
+    return store.import_assessment(
+        plan.file.city_profile(), record, plan.answers, by, digest=plan.digest, details=details
+    )
+
+
+# -- spreadsheets --------------------------------------------------------------------------------
+
+
+def export_tables(store: Store, assessment_id: int) -> dict[str, pd.DataFrame]:
+    """The assessment's answers, theme scores, question gaps and priorities as tables for people."""
+    record = store.assessment(assessment_id)
+    city = store.city(record.city_id or 0)
+    framework = store.framework(record.framework_id)
+    given = store.answers(assessment_id)
+    summary = summarise(framework, given, record.targets, city.challenges)
+    theme_title = {t.id: text_in(t.title) for t in framework.themes}
+    question_text = {q.id: text_in(q.text) for q in framework.questions}
+    order = {q.id: i for i, q in enumerate(framework.questions)}
+
+    answers_table = pd.DataFrame(
+        [
+            {
+                "theme_id": framework.theme_of(a.question_id).id,
+                "theme": theme_title[framework.theme_of(a.question_id).id],
+                "question_id": a.question_id,
+                "question": question_text[a.question_id],
+                "status": a.status.value,
+                "level": a.level,
+                "evidence": a.evidence.value,
+                "reason": a.reason or "",
+                "note": a.note,
+                "links": "\n".join(a.links),
+                "answered_by": a.answered_by,
+                "answered_at": a.answered_at.isoformat() if a.answered_at else "",
+                "carried_over": a.carried_over,
+            }
+            for a in sorted(given, key=lambda a: order[a.question_id])
+        ],
+        columns=[
+            *_ANSWER_INFO_COLUMNS[:2],
+            "question_id",
+            "question",
+            *ANSWER_CSV_COLUMNS[1:],
+            *_ANSWER_INFO_COLUMNS[3:],
+        ],
+    )
+    answers_table["level"] = answers_table["level"].astype("Int64")
+
+    themes = summary.themes.copy()
+    themes.insert(1, "theme", themes["theme_id"].map(theme_title))
+    theme_scores = themes[
+        [
+            "theme_id",
+            "theme",
+            "score",
+            "band",
+            "conservative",
+            "completeness",
+            "evidence_coverage",
+            "answered",
+            "applicable",
+            "not_applicable",
+            "unknown",
+            "state",
+            "target",
+            "gap",
+        ]
+    ]
+    steps = summary.steps[summary.steps["below_target"].astype(bool)].copy()
+    steps.insert(1, "theme", steps["theme_id"].map(theme_title))
+    steps.insert(3, "question", steps["question_id"].map(question_text))
+    gaps = steps[
+        ["theme_id", "theme", "question_id", "question", "status", "level", "target_level", "next_level", "next_step"]
+    ]
+    ranked = summary.priorities.copy()
+    ranked.insert(2, "theme", ranked["theme_id"].map(theme_title))
+    return {"answers": answers_table, "theme_scores": theme_scores, "gaps": gaps, "priorities": ranked}
+
+
+def export_csv(store: Store, assessment_id: int, table: str = "answers") -> bytes:
+    """One of ``EXPORT_TABLES`` as CSV: UTF-8 with BOM, formula-like cells neutralised."""
+    if table not in EXPORT_TABLES:
+        raise ValueError(f"unknown table '{table}'; choose one of {', '.join(EXPORT_TABLES)}")
+    return to_csv_bytes(export_tables(store, assessment_id)[table])
+
+
+def export_xlsx(store: Store, assessment_id: int) -> bytes:
+    """All four tables as one workbook, one sheet each, formula-like cells stored as text."""
+    tables = export_tables(store, assessment_id)
+    return to_xlsx_bytes({_SHEET_TITLES[name]: frame for name, frame in tables.items()})
+
+
+def _row_answer(row: pd.Series) -> RecordedAnswer:
+    level_text = row["level"].strip()
+    status = row["status"].strip() or Status.LEVEL.value
+    level: int | None = None
+    if level_text:
+        try:
+            number = float(level_text)
+        except ValueError:
+            number = float("nan")
+        if not number.is_integer():
+            raise ValueError(f"{row['question_id']}: level '{level_text[:20]}' is not a whole number from 0 to 4")
+        level = int(number)
+    links = [part for part in row["links"].split() if part]
+    return RecordedAnswer(
+        question_id=row["question_id"].strip(),
+        status=status,
+        level=level,
+        evidence=row["evidence"].strip() or Evidence.NONE.value,
+        reason=row["reason"] or None,
+        note=row["note"],
+        links=tuple(links),
+    )
+
+
+def import_answers_csv(store: Store, assessment_id: int, data: bytes, by: str, replace: bool = False) -> int:
+    """Read an answers CSV (as exported, possibly edited in a spreadsheet) into a draft; return answers changed.
+
+    The whole file is checked first; one bad row refuses the file and nothing is written.
+    """
+    try:
+        table = read_csv_table(
+            data, required=["question_id", "status", "level"], optional=[*ANSWER_CSV_COLUMNS[3:], *_ANSWER_INFO_COLUMNS]
+        )
+    except SpreadsheetError as exc:
+        raise ImportRefused([str(exc)]) from None
+    problems: list[str] = []
+    given: list[RecordedAnswer] = []
+    for line, (_, row) in enumerate(table.iterrows(), start=2):
+        try:
+            given.append(_row_answer(row))
+        except ValidationError as exc:
+            loc, message = first_problem(exc)
+            field_name = ".".join(map(str, loc))
+            problems.append(f"line {line} ({row['question_id']}): {field_name + ': ' if field_name else ''}{message}")
+        except ValueError as exc:
+            problems.append(f"line {line}: {exc}")
+    if problems:
+        raise ImportRefused(problems[:10] + ([f"and {len(problems) - 10} more"] if len(problems) > 10 else []))
+    framework = store.framework(store.assessment(assessment_id).framework_id)
+    try:
+        answers_frame(framework, given)
+    except AnswerError as exc:
+        raise ImportRefused(exc.problems) from None
+    return store.save_answers(assessment_id, given, by, replace=replace)
