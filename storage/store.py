@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Engine, Row, func, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from questionnaire.crosswalk import CrosswalkError, map_question_ids
 from questionnaire.model import Framework
@@ -560,6 +560,58 @@ class Store:
             rows = conn.execute(select(answers).where(answers.c.assessment_id == assessment_id).order_by(answers.c.id))
             return [_answer(r) for r in rows]
 
+    def _draft_row(self, conn: Connection, assessment_id: int) -> Row[Any]:
+        """The assessment's row, locked for writing, refusing a submitted one."""
+        row = self._assessment_row(conn, assessment_id, lock=True)
+        if row.status != AssessmentStatus.DRAFT:
+            raise AssessmentLocked(
+                f"“{row.title}” was submitted, so its answers are frozen. Reopen it as a new version to change them."
+            )
+        return row
+
+    def _stored_answers(
+        self, conn: Connection, assessment_id: int, question_id: str | None = None
+    ) -> dict[str, RecordedAnswer]:
+        query = select(answers).where(answers.c.assessment_id == assessment_id)
+        if question_id is not None:
+            query = query.where(answers.c.question_id == question_id)
+        return {r.question_id: _answer(r) for r in conn.execute(query)}
+
+    def _put_answer(
+        self,
+        conn: Connection,
+        row: Row[Any],
+        saved: RecordedAnswer,
+        before: RecordedAnswer | None,
+        by: str,
+        action: str,
+    ) -> None:
+        """Insert or update one answer row and write its audit event."""
+        if before is None:
+            self._insert_answers(conn, row.id, [saved])
+        else:
+            conn.execute(
+                update(answers)
+                .where(answers.c.assessment_id == row.id, answers.c.question_id == saved.question_id)
+                .values(
+                    **_content(saved),
+                    answered_by=saved.answered_by,
+                    answered_at=saved.answered_at,
+                    version=saved.version,
+                    carried_over=False,
+                )
+            )
+        self._audit(
+            conn,
+            by,
+            action,
+            city_id=row.city_id,
+            assessment_id=row.id,
+            question_id=saved.question_id,
+            old=_audited(before) if before else None,
+            new=_audited(saved),
+        )
+
     def save_answer(
         self, assessment_id: int, answer: RecordedAnswer, by: str, expected_version: int = 0
     ) -> RecordedAnswer:
@@ -569,71 +621,37 @@ class Store:
         answer). Saving the identical answer again changes nothing. An answer changed by someone
         else since then raises ``AnswerConflict`` and nothing is overwritten; the refused attempt is
         recorded in the audit trail. Confirming a carried-over answer unchanged clears its mark.
+        The assessment row lock serialises writers on both backends, so the read and the write
+        below see the same answer.
         """
         by = _actor(by)
-        conflict: AnswerConflict | None = None
         with self._write() as conn:
-            row = self._assessment_row(conn, assessment_id, lock=True)
-            if row.status != AssessmentStatus.DRAFT:
-                raise AssessmentLocked(
-                    f"“{row.title}” was submitted, so its answers are frozen. "
-                    "Reopen it as a new version to change them."
-                )
+            row = self._draft_row(conn, assessment_id)
             problem = answer_problem(self.framework(row.framework_id), answer)
             if problem:
                 raise StorageError(problem)
-            where = (answers.c.assessment_id == assessment_id) & (answers.c.question_id == answer.question_id)
-            stored_row = conn.execute(select(answers).where(where)).first()
-            stored = _answer(stored_row) if stored_row else None
-            now = _now()
-            given = answer.model_copy(update={"answered_by": by, "answered_at": now, "carried_over": False})
-            audit = {"city_id": row.city_id, "assessment_id": assessment_id, "question_id": answer.question_id}
-
-            if stored is not None:
-                unchanged = same_answer(stored, answer)
-                if unchanged and not stored.carried_over:
-                    return stored  # the same answer again: nothing to do
-                if not unchanged and stored.version != expected_version:
-                    self._audit(
-                        conn,
-                        by,
-                        "answer.conflict",
-                        **audit,
-                        old=_audited(stored),
-                        new={**_audited(given), "expected_version": expected_version},
-                    )
-                    conflict = AnswerConflict(stored, given)
-                else:
-                    saved = given.model_copy(update={"version": stored.version + 1})
-                    conn.execute(
-                        update(answers)
-                        .where(where)
-                        .values(
-                            **_content(saved),
-                            answered_by=by,
-                            answered_at=now,
-                            version=saved.version,
-                            carried_over=False,
-                        )
-                    )
-                    action = "answer.confirm" if unchanged else "answer.save"
-                    self._audit(conn, by, action, **audit, old=_audited(stored), new=_audited(saved))
-                    return saved
+            stored = self._stored_answers(conn, assessment_id, answer.question_id).get(answer.question_id)
+            unchanged = stored is not None and same_answer(stored, answer)
+            if stored is not None and unchanged and not stored.carried_over:
+                return stored  # the same answer again: nothing to do
+            given = answer.model_copy(update={"answered_by": by, "answered_at": _now(), "carried_over": False})
+            if stored is not None and not unchanged and stored.version != expected_version:
+                self._audit(
+                    conn,
+                    by,
+                    "answer.conflict",
+                    city_id=row.city_id,
+                    assessment_id=assessment_id,
+                    question_id=answer.question_id,
+                    old=_audited(stored),
+                    new={**_audited(given), "expected_version": expected_version},
+                )
+                conflict = AnswerConflict(stored, given)
             else:
-                saved = given.model_copy(update={"version": 1})
-                try:
-                    with conn.begin_nested():
-                        self._insert_answers(conn, assessment_id, [saved])
-                except IntegrityError:
-                    # Another writer inserted this answer first (PostgreSQL); report it like any conflict.
-                    current = _answer(conn.execute(select(answers).where(where)).one())
-                    self._audit(conn, by, "answer.conflict", **audit, old=_audited(current), new=_audited(given))
-                    conflict = AnswerConflict(current, given)
-                else:
-                    self._audit(conn, by, "answer.save", **audit, new=_audited(saved))
-                    return saved
-        assert conflict is not None
-        raise conflict
+                saved = given.model_copy(update={"version": stored.version + 1 if stored else 1})
+                self._put_answer(conn, row, saved, stored, by, "answer.confirm" if unchanged else "answer.save")
+                return saved
+        raise conflict  # after the commit, so the refused attempt stays in the audit trail
 
     def save_answers(self, assessment_id: int, given: Sequence[RecordedAnswer], by: str, replace: bool) -> int:
         """Store many answers in one transaction (a spreadsheet import); return how many changed.
@@ -643,17 +661,12 @@ class Store:
         """
         by = _actor(by)
         with self._write() as conn:
-            row = self._assessment_row(conn, assessment_id, lock=True)
-            if row.status != AssessmentStatus.DRAFT:
-                raise AssessmentLocked(f"“{row.title}” was submitted, so answers cannot be imported into it.")
+            row = self._draft_row(conn, assessment_id)
             framework = self.framework(row.framework_id)
             problems = [p for p in (answer_problem(framework, a) for a in given) if p]
             if problems:
                 raise ImportRefused(problems)
-            stored = {
-                r.question_id: _answer(r)
-                for r in conn.execute(select(answers).where(answers.c.assessment_id == assessment_id))
-            }
+            stored = self._stored_answers(conn, assessment_id)
             changed = [a for a in given if a.question_id not in stored or not same_answer(stored[a.question_id], a)]
             clashes = sorted(a.question_id for a in changed if a.question_id in stored)
             if clashes and not replace:
@@ -674,31 +687,7 @@ class Store:
                         "version": before.version + 1 if before else 1,
                     }
                 )
-                where = (answers.c.assessment_id == assessment_id) & (answers.c.question_id == answer.question_id)
-                if before:
-                    conn.execute(
-                        update(answers)
-                        .where(where)
-                        .values(
-                            **_content(saved),
-                            answered_by=by,
-                            answered_at=now,
-                            version=saved.version,
-                            carried_over=False,
-                        )
-                    )
-                else:
-                    self._insert_answers(conn, assessment_id, [saved])
-                self._audit(
-                    conn,
-                    by,
-                    "answer.import",
-                    city_id=row.city_id,
-                    assessment_id=assessment_id,
-                    question_id=answer.question_id,
-                    old=_audited(before) if before else None,
-                    new=_audited(saved),
-                )
+                self._put_answer(conn, row, saved, before, by, "answer.import")
             return len(changed)
 
     def matching_city(self, city: City) -> City | None:

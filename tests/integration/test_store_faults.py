@@ -1,4 +1,5 @@
-"""The SQLite store under faults: concurrent writers, a killed process, a held lock, a read-only disk."""
+"""The store under faults: concurrent writers (both backends), and on SQLite a killed process, a held
+lock and a read-only disk."""
 
 from __future__ import annotations
 
@@ -61,8 +62,7 @@ def assert_every_save_is_stored(store: Store, assessment: int, halves: tuple[lis
     assert len(saves) == 2 * SAVES
 
 
-def test_two_threads_saving_200_answers_each_lose_nothing(sqlite_url: str, frameworks: dict[str, Framework]) -> None:
-    store = Store.open(sqlite_url, frameworks)
+def test_two_threads_saving_200_answers_each_lose_nothing(store: Store, frameworks: dict[str, Framework]) -> None:
     assessment = a_draft(store)
     halves = split_questions(frameworks["scn-transatlantic"])
     errors: list[BaseException] = []
@@ -146,9 +146,8 @@ def test_a_writer_held_up_longer_than_the_busy_timeout_gets_a_clear_error_and_no
 
 
 def test_many_threads_sharing_one_engine_do_not_trip_over_each_other(
-    sqlite_url: str, frameworks: dict[str, Framework]
+    store: Store, frameworks: dict[str, Framework]
 ) -> None:
-    store = Store.open(sqlite_url, frameworks)
     assessment = a_draft(store)
     questions = [q.id for q in frameworks["scn-transatlantic"].questions][:20]
     errors: list[BaseException] = []

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storage.errors import ImportRefused
-from storage.portable import MAX_FILE_BYTES, digest_of, portable_schema, read_portable
+from storage.portable import MAX_FILE_BYTES, digest_of, dump_portable, portable_schema, read_portable
 from tests.files import RIVERTON, riverton, signed
 
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "docs" / "assessment-file.schema.json"
@@ -92,3 +94,29 @@ def test_an_exported_file_is_valid_against_the_committed_json_schema() -> None:
     bad["answers"][0]["level"] = 9
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    notes=st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("=+-@'\n\t")), max_size=3
+    ),
+    title=st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40
+    ).filter(str.strip),
+)
+def test_any_unicode_content_survives_write_read_write_byte_for_byte(notes: list[str], title: str) -> None:
+    file = read_portable(RIVERTON.read_bytes())
+    answers = [a.model_copy(update={"note": n}) for a, n in zip(file.recorded_answers(), notes, strict=False)]
+    record = file.assessment_record().model_copy(update={"title": title.strip()})
+    first = dump_portable(file.framework.id, file.framework.version, file.city_profile(), record, answers)
+    again = read_portable(first)
+    second = dump_portable(
+        again.framework.id,
+        again.framework.version,
+        again.city_profile(),
+        again.assessment_record(),
+        again.recorded_answers(),
+    )
+    assert second == first
+    assert [a.note for a in again.answers] == [a.note for a in answers]
