@@ -8,6 +8,8 @@ python cli.py demo [--db URL]
 python cli.py list [--db URL] [--json]
 python cli.py export --assessment ID --format json|csv|xlsx --out FILE [--table NAME] [--db URL]
 python cli.py import FILE [--assessment ID] [--replace] [--dry-run] [--db URL]
+python cli.py report (--assessment ID | --input FILE.json) --out FILE.pdf [--db URL]
+python cli.py batch-report --out DIR [--db URL]
 """
 
 from __future__ import annotations
@@ -383,6 +385,79 @@ def import_file(
         errors.print(f"[red]Not imported:[/red] {exc}", highlight=False, markup=False)
         raise typer.Exit(2) from None
     console.print(f"Imported as assessment {record.id}.", highlight=False)
+
+
+@app.command("report")
+def report(
+    out: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
+    assessment: Annotated[int | None, typer.Option("--assessment", help="Assessment id (see `list`).")] = None,
+    input_file: Annotated[Path | None, typer.Option("--input", help="A portable .json file instead.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the PDF gap report of a stored assessment or of a portable file."""
+    from reporting.pdf import ReportError, ReportRenderer
+    from reporting.sources import context_from_file, context_from_store
+    from storage.errors import ImportRefused
+    from storage.portable import read_portable
+
+    if (assessment is None) == (input_file is None):
+        errors.print("[red]Give either --assessment ID or --input FILE.json.[/red]")
+        raise typer.Exit(2)
+    renderer = ReportRenderer()
+    renderer.exporter.start()  # Chromium and the layout worker start while the data loads
+    try:
+        if input_file is not None:
+            file = read_portable(_read_bytes(input_file))
+            context = context_from_file(file, load_frameworks()[file.framework.id])
+        else:
+            context = context_from_store(_open_store(db), assessment or 0)
+        pdf = renderer.render(context)
+    except (StorageError, ImportRefused, ReportError, ValueError, KeyError) as exc:
+        errors.print(f"[red]No report written:[/red] {exc}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    finally:
+        renderer.close()
+    _write_atomically(out, pdf)
+    console.print(f"Wrote {out} ({len(pdf):,} bytes).", highlight=False)
+
+
+@app.command("batch-report")
+def batch_report(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if needed).")],
+    workers: Annotated[int, typer.Option("--workers", min=1, max=8, help="Layout processes.")] = 2,
+    db: DbOption = None,
+) -> None:
+    """Write the report of every city's latest assessment, charts and layout overlapping."""
+    from rich.progress import Progress
+
+    from reporting.pdf import ReportError, ReportRenderer
+    from reporting.sources import context_from_store
+
+    store = _open_store(db)
+    latest = store.latest_assessments()
+    out.mkdir(parents=True, exist_ok=True)
+    renderer = ReportRenderer(workers=workers)
+    renderer.exporter.start()
+    failed = 0
+    try:
+        with Progress(console=console, transient=False) as progress:
+            task = progress.add_task("Reports", total=len(latest))
+            pending = []
+            for record in latest:  # each report is laid out in a worker while the next one is charted here
+                charted, html = renderer.html(context_from_store(store, record.id or 0))
+                pending.append((record, renderer.submit(html, charted.city_name)))
+            for record, future in pending:
+                try:
+                    _write_atomically(out / f"assessment-{record.id}.pdf", renderer.result(future))
+                except ReportError as exc:
+                    failed += 1
+                    errors.print(f"Assessment {record.id}: {exc}", highlight=False, markup=False)
+                progress.advance(task)
+    finally:
+        renderer.close()
+    console.print(f"Wrote {len(latest) - failed} report(s) to {out}.", highlight=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

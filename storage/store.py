@@ -320,6 +320,14 @@ class Store:
         with self._read() as conn:
             return [_assessment(r) for r in conn.execute(query)]
 
+    def latest_assessments(self) -> list[AssessmentRecord]:
+        """Each city's most recently started assessment, by city name."""
+        latest: dict[int, AssessmentRecord] = {}
+        for record in self.assessments():
+            latest[record.city_id or 0] = record  # oldest first, so the last one wins
+        order = {c.id: i for i, c in enumerate(self.cities())}
+        return sorted(latest.values(), key=lambda r: order.get(r.city_id, 0))
+
     def start_assessment(
         self,
         city_id: int,

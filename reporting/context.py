@@ -1,0 +1,577 @@
+"""The report's whole contract with its template: every number and sentence, worked out in pure code.
+
+``build_context`` scores the assessment, compares it with the city's earlier assessments, and puts
+everything the report shows into one frozen ``ReportContext``. The template only lays it out;
+charts are added afterwards (``with_charts``) as data URIs, with a table to fall back on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from questionnaire.crosswalk import CrosswalkError, map_question_ids
+from questionnaire.model import Framework, text_in
+from scoring.answers import Status, answers_frame
+from scoring.bands import BANDS, band_for
+from scoring.comparison import compare, trends
+from scoring.records import AssessmentRecord, City, RecordedAnswer
+from scoring.summary import summarise
+
+__all__ = [
+    "CHART_IDS",
+    "ChartSlot",
+    "PracticeRow",
+    "ReportContext",
+    "build_context",
+]
+
+PRODUCT = "City Cohesion Self-Assessment"
+CHART_IDS = ("radar", "bars", "heatmap", "changes")
+EVIDENCE_LABELS = {
+    "none": "No evidence",
+    "internal_document": "Internal document",
+    "published": "Published",
+    "independently_evaluated": "Independently evaluated",
+}
+STATUS_LABELS = {Status.NOT_APPLICABLE.value: "Not applicable", Status.DONT_KNOW.value: "Don't know"}
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class QuestionRow(_Part):
+    """One question in its theme's table, and in the appendix."""
+
+    id: str
+    text: str
+    answer: str
+    """"Level 2 · Documented", "Not applicable", "Don't know" or "Not answered"."""
+    level: int | None
+    evidence: str
+    target_level: float | None
+    below_target: bool
+    next_step: str | None
+    reason: str
+    note: str
+    links: list[str]
+    answered_by: str
+    carried_over: bool
+
+
+class ThemeSection(_Part):
+    """One theme's section of the report."""
+
+    id: str
+    title: str
+    description: str
+    score: float | None
+    band: str | None
+    band_meaning: str
+    conservative: float | None
+    completeness: float
+    evidence_coverage: float | None
+    state: str
+    target: float | None
+    target_source: str
+    gap: float | None
+    delta: float | None
+    questions: list[QuestionRow]
+
+
+class PriorityRow(_Part):
+    """One entry of the priority action plan."""
+
+    rank: int
+    theme_id: str
+    theme_title: str
+    score: float | None
+    target: float
+    gap: float
+    priority: float
+    explanation: str
+    steps: list[str]
+
+
+class PracticeRow(_Part):
+    """Something a city can learn from for one priority gap, with why it was chosen and its source."""
+
+    theme_id: str
+    title: str
+    city: str | None
+    summary: str
+    reason: str
+    source: str
+
+
+class PracticeGroup(_Part):
+    """The practices matched to one priority theme."""
+
+    theme_id: str
+    theme_title: str
+    items: list[PracticeRow]
+
+
+class ThemeChange(_Part):
+    """A theme's score before and after."""
+
+    theme_id: str
+    title: str
+    before: float | None
+    after: float | None
+    delta: float | None
+
+
+class ItemChange(_Part):
+    """A question whose answer changed since the previous assessment."""
+
+    question_id: str
+    theme_id: str
+    before: str
+    after: str
+    change: str
+
+
+class TrendPoint(_Part):
+    """One theme (or "overall") score of one assessment, for trend lines."""
+
+    assessment: str
+    date: date
+    theme_id: str
+    score: float | None
+
+
+class Previous(_Part):
+    """The assessment this one is compared with."""
+
+    title: str
+    started_on: date
+    overall: float | None
+    overall_delta: float | None
+    comparable_share: float
+
+
+class ChartSlot(_Part):
+    """A chart: its image as a data URI once exported, and a table that stands in when it is not."""
+
+    id: str
+    title: str
+    description: str
+    image: str | None = None
+    note: str | None = None
+    headers: list[str]
+    rows: list[list[str]]
+
+
+class ScaleRow(_Part):
+    """One step of the 0–4 scale."""
+
+    level: int
+    name: str
+    meaning: str
+
+
+class BandRow(_Part):
+    """One band of the 0–100 scale."""
+
+    name: str
+    lower: float
+    upper: float
+    meaning: str
+
+
+class NotApplicableRow(_Part):
+    """A question answered not applicable, with the team's reason."""
+
+    question_id: str
+    text: str
+    reason: str
+
+
+class SourceRow(_Part):
+    """A brief the framework is drawn from."""
+
+    title: str
+    year: int
+    url: str
+
+
+class ReportContext(_Part):
+    """Everything the report template shows, and nothing it has to work out."""
+
+    product: str
+    generated_at: datetime
+    language: str
+    city_name: str
+    city_country: str
+    city_is_demo: bool
+    title: str
+    status: str
+    started_on: date
+    submitted_on: date | None
+    team: list[str]
+    framework_id: str
+    framework_version: str
+    framework_title: str
+    overall_index: float | None
+    overall_band: str | None
+    overall_band_meaning: str
+    conservative: float | None
+    completeness: float
+    evidence_coverage: float | None
+    answered: int
+    applicable: int
+    not_applicable: int
+    themes: list[ThemeSection]
+    strongest: list[ThemeSection]
+    priorities: list[PriorityRow]
+    practices: list[PracticeGroup]
+    practices_note: str
+    previous: Previous | None
+    theme_changes: list[ThemeChange]
+    item_changes: list[ItemChange]
+    trend: list[TrendPoint]
+    scale: list[ScaleRow]
+    bands: list[BandRow]
+    not_applicable_rows: list[NotApplicableRow]
+    sources: list[SourceRow]
+    charts: dict[str, ChartSlot]
+
+    def with_charts(self, images: dict[str, str | None], note: str | None = None) -> ReportContext:
+        """A copy with each chart's data URI filled in; a chart without one keeps its table and ``note``."""
+        charts = {
+            key: slot.model_copy(update={"image": images.get(key), "note": None if images.get(key) else note})
+            for key, slot in self.charts.items()
+        }
+        return self.model_copy(update={"charts": charts})
+
+
+def _number(value: object) -> float | None:
+    """A plain float, or None for a missing value (NaN, None, pandas NA)."""
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    return "–" if value is None else f"{value:.0f}{unit}"
+
+
+def _answer_label(framework: Framework, answer: RecordedAnswer | None) -> str:
+    if answer is None:
+        return "Not answered"
+    if answer.status is Status.LEVEL and answer.level is not None:
+        return f"Level {answer.level} · {text_in(framework.level(answer.level).name)}"
+    return STATUS_LABELS[answer.status.value]
+
+
+def _comparable(
+    framework: Framework, record: AssessmentRecord, given: Sequence[RecordedAnswer]
+) -> list[RecordedAnswer]:
+    """An earlier assessment's answers on the current framework's question ids (unmappable ones dropped)."""
+    if record.framework_id != framework.id:
+        return []
+    try:
+        mapping = map_question_ids(framework, record.framework_version, [a.question_id for a in given])
+    except CrosswalkError:
+        return []
+    return [
+        a.model_copy(update={"question_id": mapping.mapped[a.question_id]})
+        for a in given
+        if a.question_id in mapping.mapped
+    ]
+
+
+def _charts(themes: list[ThemeSection], changes: list[ThemeChange], trend: list[TrendPoint]) -> dict[str, ChartSlot]:
+    """The four chart slots with the tables that stand in for them."""
+    scored = [
+        [t.id, t.title, _fmt(t.score), t.band or t.state, _fmt(t.target), f"{t.completeness:.0%}"] for t in themes
+    ]
+    heat = [[t.id, *[q.answer for q in t.questions]] for t in themes]
+    width = max(len(row) for row in heat)
+    slots = {
+        "radar": ChartSlot(
+            id="radar",
+            title="Theme scores against targets",
+            description="Each spoke is a theme; the outer edge is 100.",
+            headers=["Theme", "Title", "Score", "Band", "Target", "Answered"],
+            rows=scored,
+        ),
+        "bars": ChartSlot(
+            id="bars",
+            title="Scores by theme, coloured by band",
+            description="Bars show the score; the label gives the share of questions answered.",
+            headers=["Theme", "Title", "Score", "Band", "Target", "Answered"],
+            rows=scored,
+        ),
+        "heatmap": ChartSlot(
+            id="heatmap",
+            title="Question levels by theme",
+            description="One row per theme, one cell per question, darker for higher levels.",
+            headers=["Theme", *[f"Q{n}" for n in range(1, width)]],
+            rows=[row + [""] * (width - len(row)) for row in heat],
+        ),
+    }
+    if changes:
+        slots["changes"] = ChartSlot(
+            id="changes",
+            title="Theme scores over time"
+            if len({p.assessment for p in trend}) >= 3
+            else "Change since the previous assessment",
+            description="Points gained or lost per theme.",
+            headers=["Theme", "Title", "Before", "After", "Change"],
+            rows=[[c.theme_id, c.title, _fmt(c.before), _fmt(c.after), _fmt(c.delta)] for c in changes],
+        )
+    return slots
+
+
+def build_context(
+    framework: Framework,
+    city: City,
+    record: AssessmentRecord,
+    given: Sequence[RecordedAnswer],
+    earlier: Sequence[tuple[AssessmentRecord, Sequence[RecordedAnswer]]] = (),
+    *,
+    practices: Sequence[PracticeRow] | None = None,
+    generated_at: datetime,
+    language: str = "en",
+) -> ReportContext:
+    """Score ``record`` and set out everything its report shows.
+
+    ``earlier`` holds the city's earlier assessments, oldest first; the last one is "previous".
+    ``practices`` are the matched peer-city practices; without them the report points each
+    priority gap to the findings of the briefs it draws on.
+    """
+    summary = summarise(framework, given, record.targets, city.challenges)
+    by_question = {a.question_id: a for a in given}
+    steps = summary.steps.set_index("question_id")
+    previous_pair = earlier[-1] if earlier else None
+
+    comparison = None
+    if previous_pair is not None:
+        before = answers_frame(framework, _comparable(framework, *previous_pair), assessment="before")
+        comparison = compare(framework, before, answers_frame(framework, given, assessment="after"))
+    deltas = comparison.themes.set_index("theme_id")["delta"] if comparison else pd.Series(dtype=float)
+
+    themes: list[ThemeSection] = []
+    for row, theme in zip(summary.themes.itertuples(), framework.themes, strict=True):
+        band = band_for(row.score)
+        questions = []
+        for question in theme.questions:
+            answer = by_question.get(question.id)
+            step = steps.loc[question.id]
+            questions.append(
+                QuestionRow(
+                    id=question.id,
+                    text=text_in(question.text, language),
+                    answer=_answer_label(framework, answer),
+                    level=answer.level if answer else None,
+                    evidence=EVIDENCE_LABELS[answer.evidence.value] if answer else "",
+                    target_level=_number(step["target_level"]),
+                    below_target=bool(step["below_target"]),
+                    next_step=step["next_step"] if isinstance(step["next_step"], str) else None,
+                    reason=(answer.reason or "") if answer else "",
+                    note=answer.note if answer else "",
+                    links=list(answer.links) if answer else [],
+                    answered_by=answer.answered_by if answer else "",
+                    carried_over=answer.carried_over if answer else False,
+                )
+            )
+        themes.append(
+            ThemeSection(
+                id=theme.id,
+                title=text_in(theme.title, language),
+                description=text_in(theme.description, language),
+                score=_number(row.score),
+                band=band.name if band else None,
+                band_meaning=band.meaning if band else "Not enough answers to place this theme in a band yet.",
+                conservative=_number(row.conservative),
+                completeness=float(row.completeness),
+                evidence_coverage=_number(row.evidence_coverage),
+                state=str(row.state),
+                target=_number(row.target),
+                target_source=str(row.target_source),
+                gap=_number(row.gap),
+                delta=_number(deltas.get(theme.id)) if comparison else None,
+                questions=questions,
+            )
+        )
+    titles = {t.id: t.title for t in themes}
+    by_theme = {t.id: t for t in themes}
+
+    ranked = [
+        PriorityRow(
+            rank=int(p.rank),
+            theme_id=p.theme_id,
+            theme_title=titles[p.theme_id],
+            score=_number(p.score),
+            target=float(p.target),
+            gap=float(p.gap),
+            priority=float(p.priority),
+            explanation=p.explanation,
+            steps=[f"{q.id}: {q.next_step}" for q in by_theme[p.theme_id].questions if q.below_target and q.next_step],
+        )
+        for p in summary.priorities.itertuples()
+    ]
+    if practices is None:
+        practices_note = (
+            "The peer-city practice library is not installed yet; for each priority gap the report points "
+            "to the findings of the briefs that its questions draw on."
+        )
+        practices = _finding_pointers(framework, ranked[:5], language)
+    else:
+        practices_note = "Practices are matched to each priority gap; the reason for each match is given."
+
+    overall = summary.overall
+    overall_band = band_for(overall["index"])
+    theme_changes: list[ThemeChange] = []
+    item_changes: list[ItemChange] = []
+    previous = None
+    trend: list[TrendPoint] = []
+    if comparison is not None and previous_pair is not None:
+        theme_changes = [
+            ThemeChange(
+                theme_id=r.theme_id,
+                title=titles[r.theme_id],
+                before=_number(r.before),
+                after=_number(r.after),
+                delta=_number(r.delta),
+            )
+            for r in comparison.themes.itertuples()
+        ]
+        item_changes = [
+            ItemChange(
+                question_id=r.question_id,
+                theme_id=r.theme_id,
+                before=_state(r.before_status, r.before_level),
+                after=_state(r.after_status, r.after_level),
+                change=str(r.change),
+            )
+            for r in comparison.items.itertuples()
+            if r.change != "unchanged"
+        ]
+        previous = Previous(
+            title=previous_pair[0].title,
+            started_on=previous_pair[0].started_on,
+            overall=_number(comparison.overall_before),
+            overall_delta=_number(comparison.overall_delta),
+            comparable_share=comparison.comparable_share,
+        )
+        if len(earlier) >= 2:
+            trend = _trend(framework, record, given, earlier)
+
+    scored = sorted((t for t in themes if t.score is not None), key=lambda t: (-(t.score or 0), t.id))
+    return ReportContext(
+        product=PRODUCT,
+        generated_at=generated_at,
+        language=language,
+        city_name=city.name,
+        city_country=city.country,
+        city_is_demo=city.is_demo,
+        title=record.title,
+        status=record.status.value,
+        started_on=record.started_on,
+        submitted_on=record.submitted_at.date() if record.submitted_at else None,
+        team=list(record.team),
+        framework_id=framework.id,
+        framework_version=framework.version,
+        framework_title=text_in(framework.title, language),
+        overall_index=_number(overall["index"]),
+        overall_band=overall_band.name if overall_band else None,
+        overall_band_meaning=overall_band.meaning if overall_band else "Not enough answers for an overall index yet.",
+        conservative=_number(overall["conservative"]),
+        completeness=float(overall["completeness"]),
+        evidence_coverage=_number(overall["evidence_coverage"]),
+        answered=int(overall["answered"]),
+        applicable=int(overall["applicable"]),
+        not_applicable=int(overall["not_applicable"]),
+        themes=themes,
+        strongest=scored[:3],
+        priorities=ranked,
+        practices=[
+            PracticeGroup(
+                theme_id=theme_id, theme_title=titles[theme_id], items=[p for p in practices if p.theme_id == theme_id]
+            )
+            for theme_id in dict.fromkeys(p.theme_id for p in practices)
+        ],
+        practices_note=practices_note,
+        previous=previous,
+        theme_changes=theme_changes,
+        item_changes=item_changes,
+        trend=trend,
+        scale=[
+            ScaleRow(level=s.level, name=text_in(s.name, language), meaning=text_in(s.meaning, language))
+            for s in framework.scale
+        ],
+        bands=[
+            BandRow(
+                name=b.name,
+                lower=b.lower,
+                upper=(BANDS[i + 1].lower if i + 1 < len(BANDS) else 100.0),
+                meaning=b.meaning,
+            )
+            for i, b in enumerate(BANDS)
+        ],
+        not_applicable_rows=[
+            NotApplicableRow(question_id=q.id, text=q.text, reason=q.reason)
+            for t in themes
+            for q in t.questions
+            if q.answer == STATUS_LABELS[Status.NOT_APPLICABLE.value]
+        ],
+        sources=[SourceRow(title=b.title, year=b.year, url=b.url) for b in framework.briefs],
+        charts=_charts(themes, theme_changes, trend),
+    )
+
+
+def _state(status: object, level: object) -> str:
+    if status == Status.LEVEL.value and _number(level) is not None:
+        return f"Level {int(float(level))}"  # type: ignore[arg-type]
+    return {"not_applicable": "Not applicable", "dont_know": "Don't know"}.get(str(status), "Not answered")
+
+
+def _trend(
+    framework: Framework,
+    record: AssessmentRecord,
+    given: Sequence[RecordedAnswer],
+    earlier: Sequence[tuple[AssessmentRecord, Sequence[RecordedAnswer]]],
+) -> list[TrendPoint]:
+    frames = [
+        answers_frame(framework, _comparable(framework, r, a), assessment=f"a{i}") for i, (r, a) in enumerate(earlier)
+    ]
+    frames.append(answers_frame(framework, given, assessment=f"a{len(earlier)}"))
+    names = {f"a{i}": r for i, r in enumerate([*(r for r, _ in earlier), record])}
+    table = trends(framework, pd.concat(frames, ignore_index=True), {k: r.started_on for k, r in names.items()})
+    return [
+        TrendPoint(
+            assessment=names[row.assessment].title, date=row.date, theme_id=row.theme_id, score=_number(row.score)
+        )
+        for row in table.itertuples()
+    ]
+
+
+def _finding_pointers(framework: Framework, ranked: list[PriorityRow], language: str) -> list[PracticeRow]:
+    """Until the practice library is installed: the findings each priority theme's questions serve."""
+    rows = []
+    for priority in ranked:
+        theme = next(t for t in framework.themes if t.id == priority.theme_id)
+        finding_ids = list(dict.fromkeys(f for q in theme.questions for f in q.findings))
+        for finding_id in finding_ids[:3]:
+            finding = framework.finding(finding_id)
+            brief = next(b for b in framework.briefs if b.id == finding.brief)
+            rows.append(
+                PracticeRow(
+                    theme_id=theme.id,
+                    title=f"{finding.id}: {text_in(finding.title, language)}",
+                    city=None,
+                    summary=text_in(finding.summary, language),
+                    reason=f"Questions of {priority.theme_title} draw on this finding.",
+                    source=f"{brief.title} ({brief.year}), {brief.url}",
+                )
+            )
+    return rows

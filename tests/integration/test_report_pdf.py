@@ -1,0 +1,222 @@
+"""The PDF gap report, built for real and read back: content, metadata, tagging, charts, safety."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import io
+import subprocess
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from questionnaire.model import Framework
+from reporting.charts import ChartExporter, browser_available
+from reporting.context import ReportContext
+from reporting.figures import build_figures
+from reporting.pdf import ReportError, ReportRenderer, html_to_pdf
+from reporting.sources import context_from_store
+from scoring.records import City, RecordedAnswer
+from storage.demo import create_demo
+from storage.store import Store
+from tests.integration.test_cli import ROOT, run_cli
+
+WHEN = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[ReportRenderer]:
+    made = ReportRenderer(timeout=120)
+    made.exporter.start()
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, frameworks: dict[str, Framework]) -> tuple[Store, int]:
+    from storage.migrate import upgrade_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'demo.db'}"
+    upgrade_database(url)
+    store = Store.open(url, frameworks)
+    created = create_demo(store, frameworks["scn-transatlantic"], "Tester", today=WHEN)
+    return store, created[-1].id or 0
+
+
+@pytest.fixture(scope="module")
+def demo_context(demo: tuple[Store, int]) -> ReportContext:
+    store, draft = demo
+    return context_from_store(store, draft, now=WHEN)
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(renderer: ReportRenderer, demo_context: ReportContext) -> bytes:
+    return renderer.render(demo_context)
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_report_reads_back_with_city_themes_index_and_top_priority(
+    demo_pdf: bytes, demo_context: ReportContext
+) -> None:
+    reader = PdfReader(io.BytesIO(demo_pdf))
+    text = " ".join(text_of(demo_pdf).split())
+    assert 12 <= len(reader.pages) <= 60
+    assert demo_context.city_name in text
+    for theme in demo_context.themes:
+        assert theme.title in text, theme.title
+    assert f"{demo_context.overall_index:.0f}" in text and "Overall index" in text
+    top = demo_context.priorities[0]
+    assert f"1. {top.theme_id} · {top.theme_title}" in text
+    assert "Page 3 of" in text
+
+
+def test_the_report_has_metadata_and_is_a_tagged_pdf(demo_pdf: bytes, demo_context: ReportContext) -> None:
+    reader = PdfReader(io.BytesIO(demo_pdf))
+    meta = reader.metadata
+    assert meta is not None and demo_context.city_name in (meta.title or "")
+    assert meta.author == demo_context.city_name
+    assert "preventing hate" in (meta.subject or "")
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en"
+    assert len(reader.outline) >= 8  # a bookmark per section
+
+
+def test_a_page_rendered_to_png_is_not_blank(demo_pdf: bytes, tmp_path: Path) -> None:
+    (tmp_path / "report.pdf").write_bytes(demo_pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "3", "-l", "3", "report.pdf", "page"], cwd=tmp_path, check=True
+    )
+    (png,) = tmp_path.glob("page*.png")
+    histogram = Image.open(png).convert("L").histogram()
+    assert sum(histogram[:200]) > 0.01 * sum(histogram)  # at least 1 % of the page is ink
+
+
+@pytest.mark.skipif(not browser_available(), reason="Chromium is not installed")
+def test_charts_are_real_plotly_svg(demo_context: ReportContext) -> None:
+    result = ChartExporter().export(build_figures(demo_context))
+    assert result.note is None and set(result.images) == {"radar", "bars", "heatmap", "changes"}
+    for uri in result.images.values():
+        assert uri is not None and uri.startswith("data:image/svg+xml;base64,")
+        svg = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+        assert svg.lstrip().startswith("<svg") and "main-svg" in svg  # plotly's own SVG root class
+
+
+def test_without_a_browser_the_report_still_comes_out_with_tables(demo: tuple[Store, int], tmp_path: Path) -> None:
+    store, draft = demo
+    out = tmp_path / "fallback.pdf"
+    url = str(store.engine.url)
+    env = {"PATH": "/usr/bin:/bin", "BROWSER_PATH": "/nonexistent/chromium", "HOME": str(tmp_path)}
+    result = run_cli("report", "--assessment", str(draft), "--out", str(out), "--db", url, env=env)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(text_of(out.read_bytes()).split())
+    assert text.count("Chart unavailable") >= 3
+    assert "Chromium browser, which is not installed" in text
+
+
+class CountingHandler(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        CountingHandler.hits.append(self.path)
+        self.send_response(302)
+        self.send_header("Location", "/secret")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def loopback() -> Iterator[str]:
+    CountingHandler.hits = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def hostile_markup(base: str, secret: Path) -> str:
+    return (
+        f'<script>alert(1)</script><img src="file://{secret}"><img src="{base}/img">'
+        f'<link rel="attachment" href="file://{secret}"><link rel="stylesheet" href="{base}/css">'
+        f'<style>@import url({base}/import);</style><a href="javascript:alert(1)">x</a>'
+    )
+
+
+def test_hostile_text_in_city_notes_and_links_is_printed_not_fetched(
+    renderer: ReportRenderer, demo: tuple[Store, int], loopback: str, tmp_path: Path, frameworks: dict[str, Framework]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-MARKER-4711")
+    store, _ = demo
+    city = store.create_city(
+        City(name="<script>x</script>Evil", country="Nowhere", region="other", population_band="under_100k"), "Tester"
+    )
+    draft = store.start_assessment(city.id or 0, "Hostile", "Tester", framework_id="scn-transatlantic")
+    note = hostile_markup(loopback, secret)
+    store.save_answer(
+        draft.id or 0,
+        RecordedAnswer(question_id="Q1.1", level=1, note=note[:5000], links=(f"{loopback}/link",)),
+        "Tester",
+    )
+    pdf = renderer.render(context_from_store(store, draft.id or 0, now=WHEN))
+    assert CountingHandler.hits == []
+    assert b"/EmbeddedFile" not in pdf
+    text = text_of(pdf)
+    assert "TOP-SECRET-MARKER" not in text
+    assert "<script>x</script>Evil" in text  # shown literally
+
+
+def test_the_locked_fetcher_holds_even_if_escaping_ever_failed(loopback: str, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-MARKER-4711")
+    html = f"<html><head><title>t</title></head><body><p>Report</p>{hostile_markup(loopback, secret)}</body></html>"
+    pdf = html_to_pdf(html)
+    assert pdf.startswith(b"%PDF")
+    assert CountingHandler.hits == []
+    assert b"/EmbeddedFile" not in pdf and "TOP-SECRET-MARKER" not in text_of(pdf)
+
+
+def test_a_report_over_its_time_limit_stops_with_a_clear_error_and_the_next_one_works(
+    demo_context: ReportContext,
+) -> None:
+    impatient = ReportRenderer(timeout=0.05)
+    try:
+        with pytest.raises(ReportError, match="took longer than 0 seconds"):
+            impatient.render(demo_context)
+        impatient.timeout = 120
+        assert impatient.render(demo_context).startswith(b"%PDF")
+    finally:
+        impatient.close()
+
+
+def test_the_command_line_writes_a_report_from_a_portable_file_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    out = tmp_path / "riverton.pdf"
+    fixture = ROOT / "tests" / "fixtures" / "assessments" / "riverton-2026.json"
+    made = run_cli("report", "--input", str(fixture), "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    assert "Riverton (fictional)" in text_of(out.read_bytes())
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    refused = run_cli("report", "--input", str(bad), "--out", str(tmp_path / "no.pdf"))
+    assert refused.returncode == 1 and "not a City Cohesion assessment file" in refused.stderr
+    assert not (tmp_path / "no.pdf").exists() and not list(tmp_path.glob(".*partial"))
+
+
+def test_batch_report_writes_the_latest_assessment_of_every_city(demo: tuple[Store, int], tmp_path: Path) -> None:
+    store, draft = demo
+    result = run_cli("batch-report", "--out", str(tmp_path / "all"), "--db", str(store.engine.url))
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "all").glob("*.pdf"))
+    expected = sorted(f"assessment-{r.id}.pdf" for r in store.latest_assessments())
+    assert written == expected and f"assessment-{draft}.pdf" in written
