@@ -319,12 +319,13 @@ def _charts(themes: list[ThemeSection], changes: list[ThemeChange], trend: list[
         ),
     }
     if changes:
+        over_time = len({p.assessment for p in trend}) >= 3
         slots["changes"] = ChartSlot(
             id="changes",
-            title="Theme scores over time"
-            if len({p.assessment for p in trend}) >= 3
-            else "Change since the previous assessment",
-            description="Points gained or lost per theme.",
+            title="Theme scores over time" if over_time else "Change since the previous assessment",
+            description="One line per theme and a thicker one for the overall index, one point per assessment."
+            if over_time
+            else "Points gained or lost per theme since the previous assessment.",
             headers=["Theme", "Title", "Before", "After", "Change"],
             rows=[[c.theme_id, c.title, _fmt(c.before), _fmt(c.after), _fmt(c.delta)] for c in changes],
         )

@@ -1,0 +1,165 @@
+"""How long the PDF gap report takes: warm, cached, cold, and the parts it is made of.
+
+A full demo assessment with two earlier ones (four plotly charts, every section). Set
+``BENCH_BATCH`` to change the number of assessments in the batch run (default 100).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.common import median_seconds, report
+from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
+from reporting.figures import build_figures
+from reporting.pdf import ReportRenderer, html_to_pdf
+from reporting.sources import context_from_store
+from scoring.records import City, RecordedAnswer
+from storage.demo import create_demo
+from storage.migrate import upgrade_database
+from storage.portable import dump_portable
+from storage.store import Store
+from storage.transfer import apply_import, export_json, plan_import
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _worker_peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _fill_batch(store: Store, template: int, count: int) -> None:
+    """``count`` cities, each with one copy of the template assessment (levels shifted per city)."""
+    file = plan_import(store, export_json(store, template)).file
+    for n in range(count):
+        city = City(name=f"Batch city {n:03d}", country="Fictional", region="europe", population_band="100k_500k")
+        answers = [
+            a.model_copy(update={"level": (a.level + n) % 5 if a.level is not None else None})
+            for a in file.recorded_answers()
+        ]
+        data = dump_portable(file.framework.id, file.framework.version, city, file.assessment_record(), answers)
+        apply_import(store, plan_import(store, data), "Bench")
+
+
+def main() -> None:
+    """Measure the report pipeline; write benchmarks/results/report.json."""
+    frameworks = load_frameworks()
+    framework = frameworks[DEFAULT_FRAMEWORK_ID]
+    batch = int(os.environ.get("BENCH_BATCH", "100"))
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        upgrade_database(url)
+        store = Store.open(url, frameworks)
+        created = create_demo(store, framework, "Bench", today=datetime(2026, 11, 22, tzinfo=UTC))
+        draft = created[-1].id or 0
+
+        renderer = ReportRenderer(timeout=300)
+        renderer.exporter.start()
+        renderer.render(context_from_store(store, draft))  # warm: Chromium, worker, imports
+
+        def fresh_context(n: int):  # a new assessment each time, so no chart is cached
+            answer = RecordedAnswer(question_id="Q2.1", level=n % 5, note=f"run {n}")
+            stored = {a.question_id: a for a in store.answers(draft)}["Q2.1"]
+            store.save_answer(draft, answer, "Bench", stored.version)
+            return context_from_store(store, draft)
+
+        warm_new = []
+        for n in range(5):
+            context = fresh_context(n + 1)
+            start = time.perf_counter()
+            renderer.render(context)
+            warm_new.append(time.perf_counter() - start)
+        context = fresh_context(99)
+        renderer.render(context)
+        cached = median_seconds(lambda: renderer.render(context), repeat=5)
+        charted, html = renderer.html(context)
+        weasy_only = statistics.median(
+            [_timed(lambda: renderer.result(renderer.submit(html, charted.city_name))) for _ in range(5)]
+        )
+        figures = build_figures(context)
+
+        def export_uncached() -> None:
+            renderer.exporter._cache.clear()
+            renderer.exporter.export(figures)
+
+        charts_only = median_seconds(export_uncached, repeat=5)
+        worker_peak = renderer._pool.submit(_worker_peak_mib).result()
+        main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        in_process = median_seconds(lambda: html_to_pdf(html), repeat=3)
+        renderer.close()
+
+        cold = []
+        for _ in range(3):
+            cold.append(
+                _timed(
+                    lambda: subprocess.run(
+                        [
+                            sys.executable,
+                            "cli.py",
+                            "report",
+                            "--assessment",
+                            str(draft),
+                            "--db",
+                            url,
+                            "--out",
+                            str(Path(folder) / "cold.pdf"),
+                        ],
+                        cwd=ROOT,
+                        check=True,
+                        capture_output=True,
+                    )
+                )
+            )
+
+        _fill_batch(store, draft, batch)
+        batch_s = _timed(
+            lambda: subprocess.run(
+                [sys.executable, "cli.py", "batch-report", "--db", url, "--out", str(Path(folder) / "batch")],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+        )
+        pages = len(__import__("pypdf").PdfReader(Path(folder) / "cold.pdf").pages)
+
+    warm = statistics.median(warm_new)
+    report(
+        "report",
+        {
+            "pages": float(pages),
+            "warm_new_assessment_s": warm,
+            "warm_cached_charts_s": cached,
+            "cold_cli_process_s": statistics.median(cold),
+            "weasyprint_only_s": weasy_only,
+            "weasyprint_in_process_s": in_process,
+            "chart_export_only_s": charts_only,
+            "warm_over_parts_ratio": warm / (weasy_only + charts_only),
+            "main_process_peak_mib": main_peak,
+            "layout_worker_peak_mib": worker_peak,
+            f"batch_{batch}_reports_s": batch_s,
+        },
+        goals={
+            "warm_new_assessment_s": "≤ 1.2 s",
+            "warm_over_parts_ratio": "≤ 1.15",
+            "cold_cli_process_s": "≤ 3.0 s",
+            "main_process_peak_mib": "≤ 300 MiB (without Chromium)",
+            f"batch_{batch}_reports_s": "≤ 75 s for 100",
+        },
+    )
+
+
+def _timed(action) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()
