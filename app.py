@@ -1,6 +1,17 @@
-"""City Cohesion Self-Assessment: the Streamlit entry point. Navigation only; pages do the rest."""
+"""City Cohesion Self-Assessment: the Streamlit entry point. Navigation and the safety net only."""
 
 import streamlit as st
+
+from app_pages.common import (
+    PAGES,
+    current_assessment,
+    current_city,
+    incident,
+    keep_place_in_url,
+    md,
+    status_label,
+    who,
+)
 
 st.set_page_config(
     page_title="City Cohesion Self-Assessment",
@@ -8,8 +19,37 @@ st.set_page_config(
     layout="wide",
 )
 
-pages = [
-    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("app_pages/framework.py", title="Framework", icon=":material/menu_book:", url_path="framework"),
-]
-st.navigation(pages).run()
+pages = {
+    "Start": [
+        st.Page(PAGES["home"], title="Home", icon=":material/home:", default=True),
+        st.Page(PAGES["who"], title="Who is answering", icon=":material/badge:", url_path="who"),
+        st.Page(PAGES["city"], title="City profile", icon=":material/location_city:", url_path="city"),
+    ],
+    "Assessment": [
+        st.Page(PAGES["questionnaire"], title="Questionnaire", icon=":material/checklist:", url_path="questionnaire"),
+        st.Page(PAGES["results"], title="Results", icon=":material/insights:", url_path="results"),
+        st.Page(PAGES["compare"], title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(PAGES["report"], title="Report and data", icon=":material/description:", url_path="report"),
+    ],
+    "Reference": [
+        st.Page(PAGES["framework"], title="Framework", icon=":material/menu_book:", url_path="framework"),
+    ],
+}
+page = st.navigation(pages)
+keep_place_in_url()
+
+with st.sidebar:
+    city, record = current_city(), current_assessment()
+    st.caption(f"City: **{md(city.name)}**" if city else "No city chosen yet")
+    if record:
+        st.caption(f"Assessment: **{md(record.title)}** · {status_label(record)}")
+    st.caption(f"Answering as: **{md(who() or '')}**" if who() else "Not signed in as anyone yet")
+
+try:
+    page.run()
+except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches the user
+    code = incident(exc)
+    st.error(
+        f"Something went wrong on this page (incident {code}). Your saved answers are safe. "
+        "Reload the page to continue; if it happens again, give your administrator the incident number."
+    )

@@ -1,14 +1,202 @@
-"""Resources shared by the pages, created once per server process."""
+"""What every page shares: the store, the report renderer, who is answering, and where the team is.
+
+Engines and the chart exporter live once per server process (``st.cache_resource``); a database
+session is opened per operation inside the store. The chosen city and assessment are kept in the
+session and mirrored in the URL (``?city=…&assessment=…``), so a reload comes back to the same place; the
+person's name is kept only for this browser session, so a shared link never answers as someone else.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+import logging
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
-from questionnaire import Framework, load_framework
-from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID
+import streamlit as st
+from pydantic import ValidationError
+
+from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
+from questionnaire.model import Framework, first_problem
+from reporting.pdf import ReportRenderer
+from scoring.records import AssessmentRecord, City
+from storage.config import database_url
+from storage.errors import NotFound, StorageError
+from storage.migrate import upgrade_database
+from storage.store import Store
+
+log = logging.getLogger("cohesion.app")
+T = TypeVar("T")
+
+WHO_KEY = "who"
+PAGES = {
+    "who": "app_pages/who.py",
+    "home": "app_pages/home.py",
+    "city": "app_pages/city.py",
+    "questionnaire": "app_pages/questionnaire.py",
+    "results": "app_pages/results.py",
+    "compare": "app_pages/compare.py",
+    "report": "app_pages/report.py",
+    "framework": "app_pages/framework.py",
+}
 
 
 @st.cache_resource
+def frameworks() -> dict[str, Framework]:
+    """Every installed framework, by id (immutable; shared by every session)."""
+    return load_frameworks()
+
+
 def current_framework() -> Framework:
-    """The framework new assessments use (immutable; shared by every session)."""
-    return load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
+    """The framework new assessments use."""
+    return frameworks()[DEFAULT_FRAMEWORK_ID]
+
+
+@st.cache_resource
+def store() -> Store:
+    """The store at ``DATABASE_URL`` (or the local SQLite file), brought to the newest schema once."""
+    url = database_url()
+    upgrade_database(url)
+    return Store.open(url, frameworks())
+
+
+@st.cache_resource
+def renderer() -> ReportRenderer:
+    """The report renderer: one Chromium for charts and one layout worker for the whole server."""
+    made = ReportRenderer()
+    made.exporter.start()
+    return made
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def md(text: str) -> str:
+    """User text made inert for ``st.markdown``: every markdown character escaped, so a name can
+    never become a link, an image, a heading or a formula."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text).replace("\n", "  \n")
+
+
+def who() -> str | None:
+    """The person answering in this browser session ("Name (role)"), if they have said."""
+    value = st.session_state.get(WHO_KEY)
+    return str(value) if value else None
+
+
+def ask_who(key: str) -> str | None:
+    """Ask for the person's name and role once per browser session; return "Name (role)" when known."""
+    if who():
+        return who()
+    with st.form(f"{key}_who_form"):
+        st.markdown("**Who is answering?** Your name goes with every answer you give and into the audit trail.")
+        name = st.text_input("Your name", key=f"{key}_who_name", max_chars=80)
+        role = st.text_input(
+            "Your role (for example: cohesion lead, police liaison)", key=f"{key}_who_role", max_chars=60
+        )
+        if st.form_submit_button("Continue", type="primary"):
+            if not name.strip():
+                st.error("Please give your name.")
+            else:
+                label = f"{name.strip()} ({role.strip()})" if role.strip() else name.strip()
+                st.session_state[WHO_KEY] = label
+                st.rerun()
+    return None
+
+
+def _selected(name: str) -> int | None:
+    """The chosen city or assessment id: this session's choice, else the one in the URL (after a reload)."""
+    value = st.session_state.get(f"selected_{name}")
+    if value is None:
+        raw = st.query_params.get(name)
+        value = int(raw) if raw is not None and raw.isdigit() else None
+        st.session_state[f"selected_{name}"] = value
+    return int(value) if value is not None else None
+
+
+def _select(name: str, value: int | None) -> None:
+    st.session_state[f"selected_{name}"] = value
+    if value is None:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = str(value)
+
+
+def keep_place_in_url() -> None:
+    """Put the chosen city and assessment back into the URL (page navigation clears it), so a reload
+    comes back to the same place."""
+    for name in ("city", "assessment"):
+        value = _selected(name)
+        if value is not None and st.query_params.get(name) != str(value):
+            st.query_params[name] = str(value)
+
+
+def choose_city(city_id: int | None) -> None:
+    """Make ``city_id`` the city the pages work on (and forget the assessment of another city)."""
+    _select("city", city_id)
+    _select("assessment", None)
+
+
+def choose_assessment(record: AssessmentRecord) -> None:
+    """Make ``record`` the assessment the pages work on."""
+    _select("city", record.city_id)
+    _select("assessment", record.id)
+
+
+def current_city() -> City | None:
+    """The city chosen in the URL, if it exists."""
+    city_id = _selected("city")
+    if city_id is None:
+        return None
+    try:
+        return store().city(city_id)
+    except NotFound:
+        return None
+
+
+def current_assessment() -> AssessmentRecord | None:
+    """The assessment chosen in the URL, if it exists and belongs to the chosen city."""
+    assessment_id = _selected("assessment")
+    if assessment_id is None:
+        return None
+    try:
+        record = store().assessment(assessment_id)
+    except NotFound:
+        return None
+    city = _selected("city")
+    return record if city is None or record.city_id == city else None
+
+
+def require_assessment(purpose: str) -> AssessmentRecord:
+    """The chosen assessment, or a pointer to Home and a stop."""
+    record = current_assessment()
+    if record is None:
+        st.info(f"Choose a city and an assessment on the Home page first, {purpose}.")
+        st.page_link(PAGES["home"], label="Go to Home", icon=":material/home:")
+        st.stop()
+    return record
+
+
+def attempt(action: Callable[[], T], failure: str) -> T | None:
+    """Run a store action; a refusal becomes a red message (store errors are written for users)."""
+    try:
+        return action()
+    except StorageError as exc:
+        st.error(f"{failure}: {exc}")
+    except ValidationError as exc:
+        loc, message = first_problem(exc)
+        st.error(f"{failure}: {'.'.join(map(str, loc)) + ': ' if loc else ''}{message}")
+    return None
+
+
+def incident(exc: BaseException) -> str:
+    """Log an unexpected error with a short id the user can quote, and return the id."""
+    code = uuid.uuid4().hex[:8]
+    log.error("incident %s", code, exc_info=(type(exc), exc, exc.__traceback__))
+    return code
+
+
+def status_label(record: AssessmentRecord) -> str:
+    """ "Draft" or "Submitted 2026-03-04"."""
+    if record.submitted_at:
+        return f"Submitted {record.submitted_at:%Y-%m-%d}"
+    return "Draft"

@@ -1,34 +1,160 @@
-"""Home: what the assessment is and how a city team uses it."""
+"""Home: pick or create a city, see its assessments, start a new one or resume a draft."""
 
+from datetime import UTC, datetime
+
+import pandas as pd
 import streamlit as st
 
-from app_pages.common import current_framework
+from app_pages.common import (
+    PAGES,
+    attempt,
+    choose_assessment,
+    choose_city,
+    current_assessment,
+    current_city,
+    current_framework,
+    md,
+    status_label,
+    store,
+    who,
+)
 from questionnaire.model import text_in
+from scoring.records import AssessmentStatus
+from scoring.summary import summarise
+from storage.demo import create_demo
 
 framework = current_framework()
-
 st.title("City Cohesion Self-Assessment")
 st.markdown(
     "A self-assessment for city teams working to prevent hate, extremism and polarisation. "
     "It turns what mayors and practitioners in Europe and North America learned through the "
     "Strong Cities Network's Transatlantic Dialogue into maturity questions, theme by theme."
 )
+if not who():
+    st.info("Before you answer anything, tell us who you are.")
+    st.page_link(PAGES["who"], label="Who is answering", icon=":material/badge:")
+
+cities = store().cities()
+city = current_city()
+
+st.header("Your city")
+if not cities:
+    st.markdown("No city has been set up yet.")
+else:
+    labels = {c.id: f"{c.name}, {c.country}" + (" (demo)" if c.is_demo else "") for c in cities}
+    ids = list(labels)
+    chosen = st.selectbox(
+        "City",
+        options=ids,
+        format_func=labels.__getitem__,
+        key="home_city",
+        index=ids.index(city.id) if city and city.id in ids else None,
+        placeholder="Choose a city",
+    )
+    if chosen is not None and (city is None or chosen != city.id):
+        choose_city(chosen)
+        st.rerun()
 
 left, middle, right = st.columns(3)
-left.metric("Themes", len(framework.themes))
-middle.metric("Questions", len(framework.questions))
-right.metric("Key findings behind them", len(framework.findings))
+if left.button("Set up a new city", key="home_new_city", icon=":material/add_location:"):
+    st.session_state["city_new"] = True
+    st.switch_page(PAGES["city"])
+if city and middle.button("Edit the city profile", key="home_edit_city", icon=":material/edit:"):
+    st.session_state["city_new"] = False
+    st.switch_page(PAGES["city"])
+if not any(c.is_demo for c in cities) and right.button(
+    "Add the demo city",
+    key="home_demo",
+    icon=":material/science:",
+    help="A fictional city with two submitted assessments a year apart and a draft, to try things out.",
+):
+    made = attempt(lambda: create_demo(store(), framework, who() or "Demo set-up"), "The demo city was not added")
+    if made:
+        choose_assessment(made[-1])
+        st.rerun()
 
-st.subheader("How it works")
-st.markdown(
-    "1. Describe your city and the local challenges you face.\n"
-    "2. Answer the questions theme by theme, over as many sittings as you need. Each answer picks "
-    "one of five levels, from *not in place* to *evaluated and improving*.\n"
-    "3. See where the city stands, set targets and download a gap report with practices from peer cities.\n"
-    "4. A year later, start again from your previous answers and compare."
-)
-st.subheader("The five levels")
-for level in framework.scale:
-    st.markdown(f"**{level.level} · {text_in(level.name)}**: {text_in(level.meaning)}")
+if city:
+    records = store().assessments(city.id)
+    st.header(f"Assessments of {md(city.name)}")
+    if records:
+        rows = []
+        for record in records:
+            summary = summarise(framework, store().answers(record.id or 0), record.targets, city.challenges)
+            index = summary.overall["index"]
+            rows.append(
+                {
+                    "Assessment": record.title,
+                    "Status": status_label(record),
+                    "Started": record.started_at.strftime("%Y-%m-%d"),
+                    "Overall index": None if pd.isna(index) else round(float(index)),
+                    "Band": summary.overall["band"] or "–",
+                    "Answered": f"{summary.overall['answered']} of {summary.overall['applicable']}",
+                }
+            )
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        by_id = {r.id: r for r in records}
+        current = current_assessment()
+        picked = st.selectbox(
+            "Open an assessment",
+            options=list(by_id),
+            key="home_assessment",
+            format_func=lambda i: f"{by_id[i].title} ({status_label(by_id[i])})",
+            index=list(by_id).index(current.id) if current and current.id in by_id else len(by_id) - 1,
+        )
+        record = by_id[picked]
+        if current is None or current.id != record.id:
+            choose_assessment(record)
+        go_left, go_right = st.columns(2)
+        if record.status is AssessmentStatus.DRAFT:
+            if go_left.button("Continue answering", type="primary", key="home_resume", icon=":material/edit_note:"):
+                st.switch_page(PAGES["questionnaire"])
+        elif go_left.button("See the answers", key="home_view", icon=":material/visibility:"):
+            st.switch_page(PAGES["questionnaire"])
+        if go_right.button("See the results", key="home_results", icon=":material/insights:"):
+            st.switch_page(PAGES["results"])
+    else:
+        st.markdown("No assessment yet.")
 
-st.page_link("app_pages/framework.py", label="Browse the framework", icon=":material/menu_book:")
+    st.subheader("Start a new assessment")
+    with st.form("home_start"):
+        title = st.text_input("Title", value=f"Assessment {datetime.now(UTC):%Y}", max_chars=120, key="home_title")
+        previous = [r for r in records if r.framework_id == framework.id]
+        start_from = st.radio(
+            "Start from",
+            options=["blank", "previous"],
+            key="home_start_from",
+            horizontal=True,
+            format_func=lambda o: "A blank questionnaire" if o == "blank" else "The previous assessment's answers",
+            index=1 if previous else 0,
+            disabled=not previous,
+            help="Carried-over answers are marked until someone confirms or changes them.",
+        )
+        started = st.form_submit_button("Start", type="primary", disabled=not who())
+    if not who():
+        st.caption("Say who is answering first (Who is answering page).")
+    if started:
+        based_on = previous[-1].id if start_from == "previous" and previous else None
+        record = attempt(
+            lambda: store().start_assessment(
+                city.id or 0, title, who() or "", framework_id=framework.id, based_on=based_on
+            ),
+            "The assessment was not started",
+        )
+        if record:
+            choose_assessment(record)
+            st.switch_page(PAGES["questionnaire"])
+
+with st.expander("How it works, and the five levels"):
+    st.markdown(
+        "1. Describe your city and the local challenges you face.\n"
+        "2. Answer the questions theme by theme, over as many sittings as you need. Each answer picks "
+        "one of five levels, from *not in place* to *evaluated and improving*.\n"
+        "3. See where the city stands, set targets and download a gap report with practices from peer cities.\n"
+        "4. A year later, start again from your previous answers and compare."
+    )
+    for level in framework.scale:
+        st.markdown(f"**{level.level} · {text_in(level.name)}**: {text_in(level.meaning)}")
+    left, middle, right = st.columns(3)
+    left.metric("Themes", len(framework.themes))
+    middle.metric("Questions", len(framework.questions))
+    right.metric("Key findings behind them", len(framework.findings))

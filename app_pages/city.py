@@ -1,0 +1,85 @@
+"""City profile: who the city is, what it faces, and whether it shares results anonymously."""
+
+import streamlit as st
+from pydantic import ValidationError
+
+from app_pages.common import PAGES, ask_who, attempt, choose_city, current_city, current_framework, store
+from questionnaire.model import first_problem, text_in
+from scoring.records import City, PopulationBand, Region
+
+REGIONS = {Region.EUROPE: "Europe", Region.NORTH_AMERICA: "North America", Region.OTHER: "Elsewhere"}
+SIZES = {
+    PopulationBand.SMALL: "Under 100,000 residents",
+    PopulationBand.MEDIUM: "100,000 to 500,000",
+    PopulationBand.LARGE: "500,000 to 1 million",
+    PopulationBand.VERY_LARGE: "Over 1 million",
+}
+FIELD_NAMES = {"name": "City name", "country": "Country", "challenges": "Local challenges"}
+
+framework = current_framework()
+city = None if st.session_state.get("city_new") else current_city()
+st.title("City profile" if city else "A new city")
+st.caption(
+    "The declared local challenges raise the priority of the themes they bear on. Sharing results is off "
+    "unless you turn it on; shared results are only ever shown as anonymous group figures of five or more cities."
+)
+
+by = ask_who("city")
+if by:
+    challenge_labels = {c.id: text_in(c.label) for c in framework.challenges}
+    with st.form("city_form"):
+        name = st.text_input("City name", value=city.name if city else "", max_chars=120, key="city_name")
+        country = st.text_input("Country", value=city.country if city else "", max_chars=120, key="city_country")
+        region = st.selectbox(
+            "Region",
+            options=list(REGIONS),
+            format_func=REGIONS.__getitem__,
+            key="city_region",
+            index=list(REGIONS).index(city.region) if city else 0,
+        )
+        size = st.selectbox(
+            "Population",
+            options=list(SIZES),
+            format_func=SIZES.__getitem__,
+            key="city_size",
+            index=list(SIZES).index(city.population_band) if city else 1,
+        )
+        challenges = st.multiselect(
+            "Local challenges the city faces now",
+            options=list(challenge_labels),
+            format_func=challenge_labels.__getitem__,
+            default=list(city.challenges) if city else [],
+            key="city_challenges",
+        )
+        share = st.checkbox(
+            "Share our scores, anonymously, for peer benchmarks",
+            value=city.share_benchmarks if city else False,
+            key="city_share",
+        )
+        saved = st.form_submit_button("Save the city profile", type="primary")
+    if saved:
+        try:
+            profile = City(
+                id=city.id if city else None,
+                name=name,
+                country=country,
+                region=region,
+                population_band=size,
+                challenges=tuple(challenges),
+                share_benchmarks=share,
+                is_demo=city.is_demo if city else False,
+            )
+        except ValidationError as exc:
+            loc, message = first_problem(exc)
+            field = FIELD_NAMES.get(str(loc[0]) if loc else "", "The profile")
+            st.error(f"{field}: {message}")
+        else:
+            stored = attempt(
+                lambda: store().update_city(profile, by) if city else store().create_city(profile, by),
+                "The city profile was not saved",
+            )
+            if stored:
+                st.session_state["city_new"] = False
+                choose_city(stored.id)
+                st.success("Saved. Next, start an assessment on the Home page.")
+                st.page_link(PAGES["home"], label="Go to Home", icon=":material/home:")

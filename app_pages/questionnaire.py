@@ -1,0 +1,299 @@
+"""Questionnaire: one theme per screen; every answer is saved the moment it is given.
+
+The database is the source of truth. Each run reads the stored answers; a question's widgets are
+filled from the store whenever the stored version differs from the one this browser last saw, so
+a reload, a restart or a colleague's change always shows what is really stored. A save made
+against a version someone else has since changed is refused by the store and shown here with both
+answers and a choice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from pydantic import ValidationError
+
+from app_pages.common import PAGES, ask_who, attempt, choose_assessment, md, require_assessment, store, who
+from questionnaire.model import Framework, Question, first_problem, text_in
+from scoring.answers import Evidence, Status
+from scoring.records import AssessmentStatus, RecordedAnswer
+from storage.errors import AnswerConflict, StorageError
+
+EVIDENCE_LABELS = {
+    Evidence.NONE: "No evidence yet",
+    Evidence.INTERNAL: "An internal document",
+    Evidence.PUBLISHED: "A published document",
+    Evidence.EVALUATED: "An independent evaluation",
+}
+NA, DK = Status.NOT_APPLICABLE.value, Status.DONT_KNOW.value
+CONFLICTS, ERRORS = "questionnaire_conflicts", "questionnaire_errors"
+
+
+def key(record_id: int, question_id: str, part: str) -> str:
+    """A stable widget key for one part of one question of one assessment."""
+    return f"questionnaire_{record_id}_{question_id}_{part}"
+
+
+def choice_of(answer: RecordedAnswer | None) -> int | str | None:
+    """The radio option an answer corresponds to."""
+    if answer is None:
+        return None
+    return answer.level if answer.status is Status.LEVEL else answer.status.value
+
+
+def describe(framework: Framework, answer: RecordedAnswer | dict[str, Any]) -> str:
+    """An answer in words, for the conflict message."""
+    data = answer if isinstance(answer, dict) else answer.model_dump(mode="json")
+    if data["status"] == Status.LEVEL.value:
+        words = f"level {data['level']} · {text_in(framework.level(int(data['level'])).name)}"
+    else:
+        words = "not applicable" if data["status"] == NA else "don't know"
+    extra = [f"note: {data['note']}"] if data.get("note") else []
+    return "; ".join([words, *extra])
+
+
+def fill_from_store(record_id: int, question: Question, answer: RecordedAnswer | None) -> None:
+    """Put the stored answer into the question's widgets (before they are drawn)."""
+    st.session_state[key(record_id, question.id, "answer")] = choice_of(answer)
+    st.session_state[key(record_id, question.id, "reason")] = (answer.reason or "") if answer else ""
+    st.session_state[key(record_id, question.id, "evidence")] = answer.evidence if answer else Evidence.NONE
+    st.session_state[key(record_id, question.id, "note")] = answer.note if answer else ""
+    st.session_state[key(record_id, question.id, "links")] = "\n".join(answer.links) if answer else ""
+    st.session_state[key(record_id, question.id, "seen")] = answer.version if answer else 0
+
+
+def answer_from_widgets(record_id: int, question_id: str) -> RecordedAnswer | None:
+    """The answer the widgets show, or None while it cannot be saved yet (nothing chosen)."""
+    choice = st.session_state.get(key(record_id, question_id, "answer"))
+    if choice is None:
+        return None
+    links = [line.strip() for line in st.session_state.get(key(record_id, question_id, "links"), "").splitlines()]
+    reason = st.session_state.get(key(record_id, question_id, "reason"), "").strip()
+    return RecordedAnswer(
+        question_id=question_id,
+        status=Status.LEVEL if isinstance(choice, int) else choice,
+        level=choice if isinstance(choice, int) else None,
+        reason=reason if choice == NA else None,
+        evidence=st.session_state.get(key(record_id, question_id, "evidence"), Evidence.NONE),
+        note=st.session_state.get(key(record_id, question_id, "note"), ""),
+        links=tuple(line for line in links if line),
+    )
+
+
+def save(record_id: int, question_id: str, by: str, expected: int | None = None) -> None:
+    """Save one question's widgets now (a widget callback); problems are kept to show beside it."""
+    errors: dict[str, str] = st.session_state.setdefault(ERRORS, {})
+    conflicts: dict[str, Any] = st.session_state.setdefault(CONFLICTS, {})
+    errors.pop(question_id, None)
+    if (
+        st.session_state.get(key(record_id, question_id, "answer")) == NA
+        and not st.session_state.get(key(record_id, question_id, "reason"), "").strip()
+    ):
+        errors[question_id] = "Not saved yet: say why this question does not apply to your city."
+        return
+    try:
+        answer = answer_from_widgets(record_id, question_id)
+    except ValidationError as exc:
+        loc, _ = first_problem(exc)
+        field = {"links": "Links", "note": "Note", "reason": "Reason"}.get(str(loc[0]) if loc else "", "Answer")
+        errors[question_id] = f"Not saved yet. {field}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}"
+        return
+    if answer is None:
+        return
+    seen = st.session_state.get(key(record_id, question_id, "seen"), 0) if expected is None else expected
+    try:
+        saved = store().save_answer(record_id, answer, by, expected_version=seen)
+    except AnswerConflict as exc:
+        conflicts[question_id] = {
+            "message": str(exc),
+            "current": exc.current.model_dump(mode="json"),
+            "attempted": exc.attempted.model_dump(mode="json"),
+        }
+        return
+    except StorageError as exc:
+        errors[question_id] = f"{exc} What you entered is still here."
+        return
+    conflicts.pop(question_id, None)
+    st.session_state[key(record_id, question_id, "seen")] = saved.version
+
+
+def take_theirs(record_id: int, question_id: str) -> None:
+    """Drop my refused answer; the widgets are filled from the store on this run."""
+    st.session_state.get(CONFLICTS, {}).pop(question_id, None)
+    st.session_state[key(record_id, question_id, "seen")] = -1
+
+
+def keep_mine(record_id: int, question_id: str, by: str, current_version: int) -> None:
+    """Save my answer over theirs, knowingly (the audit trail keeps both)."""
+    save(record_id, question_id, by, expected=current_version)
+
+
+record = require_assessment("to answer its questions")
+record_id = record.id or 0
+framework = store().framework(record.framework_id)
+by = who()
+editable = record.status is AssessmentStatus.DRAFT and by is not None
+stored = {a.question_id: a for a in store().answers(record_id)}
+conflicts: dict[str, Any] = st.session_state.setdefault(CONFLICTS, {})
+errors: dict[str, str] = st.session_state.setdefault(ERRORS, {})
+
+st.title("Questionnaire")
+st.caption(f"{md(record.title)} · {'Draft' if record.status is AssessmentStatus.DRAFT else 'Submitted'}")
+if record.status is AssessmentStatus.SUBMITTED:
+    st.info("This assessment was submitted, so its answers are frozen. To change them, reopen it as a new version.")
+    if by and st.button("Reopen as a new version", key="questionnaire_reopen", icon=":material/lock_open:"):
+        reopened = attempt(lambda: store().reopen_assessment(record_id, by), "The assessment was not reopened")
+        if reopened:
+            choose_assessment(reopened)
+            st.rerun()
+elif by is None:
+    ask_who("questionnaire")
+
+applicable_total = len(framework.questions)
+answered_total = sum(1 for q in framework.questions if q.id in stored)
+st.progress(answered_total / applicable_total, text=f"{answered_total} of {applicable_total} questions answered")
+
+
+def theme_label(theme_id: str) -> str:
+    theme = next(t for t in framework.themes if t.id == theme_id)
+    done = sum(1 for q in theme.questions if q.id in stored)
+    mark = "✓" if done == len(theme.questions) else f"{done}/{len(theme.questions)}"
+    return f"{theme.id} · {text_in(theme.title)} ({mark})"
+
+
+theme_ids = [t.id for t in framework.themes]
+theme_id = st.selectbox("Theme", options=theme_ids, format_func=theme_label, key="questionnaire_theme")
+theme = next(t for t in framework.themes if t.id == theme_id)
+st.subheader(f"{theme.id} · {text_in(theme.title)}")
+st.markdown(text_in(theme.description))
+
+carried = [q.id for q in theme.questions if q.id in stored and stored[q.id].carried_over]
+if carried and editable:
+    st.warning(
+        f"{len(carried)} answer(s) in this theme were carried over from the previous assessment. "
+        "Check each one and confirm it or change it."
+    )
+
+for question in theme.questions:
+    answer = stored.get(question.id)
+    seen = st.session_state.get(key(record_id, question.id, "seen"))
+    if question.id not in conflicts and (
+        seen != (answer.version if answer else 0) or key(record_id, question.id, "answer") not in st.session_state
+    ):
+        fill_from_store(record_id, question, answer)
+
+    with st.container(border=True):
+        st.markdown(f"**{question.id}** {text_in(question.text)}")
+        st.caption(text_in(question.guidance))
+        options: list[int | str] = [d.level for d in question.descriptors]
+        if question.not_applicable_allowed:
+            options.append(NA)
+        options.append(DK)
+        labels = {
+            d.level: f"{d.level} · {text_in(framework.level(d.level).name)}: {text_in(d.text)}"
+            for d in question.descriptors
+        }
+        labels[NA], labels[DK] = "Not applicable to our city", "Don't know"
+        st.radio(
+            "Where does your city stand?",
+            options=options,
+            format_func=labels.__getitem__,
+            key=key(record_id, question.id, "answer"),
+            index=None,
+            disabled=not editable,
+            on_change=save,
+            args=(record_id, question.id, by or ""),
+        )
+        choice = st.session_state.get(key(record_id, question.id, "answer"))
+        if choice == NA:
+            st.text_input(
+                "Why does this question not apply to your city?",
+                key=key(record_id, question.id, "reason"),
+                max_chars=1000,
+                disabled=not editable,
+                on_change=save,
+                args=(record_id, question.id, by or ""),
+            )
+        left, right = st.columns(2)
+        left.selectbox(
+            "Evidence",
+            options=list(EVIDENCE_LABELS),
+            format_func=EVIDENCE_LABELS.__getitem__,
+            key=key(record_id, question.id, "evidence"),
+            disabled=not editable or choice is None,
+            on_change=save,
+            args=(record_id, question.id, by or ""),
+        )
+        right.text_area(
+            "Links to evidence (one per line, http or https)",
+            key=key(record_id, question.id, "links"),
+            height=68,
+            disabled=not editable or choice is None,
+            on_change=save,
+            args=(record_id, question.id, by or ""),
+        )
+        st.text_area(
+            "Note",
+            key=key(record_id, question.id, "note"),
+            max_chars=5000,
+            height=68,
+            disabled=not editable or choice is None,
+            on_change=save,
+            args=(record_id, question.id, by or ""),
+        )
+
+        if question.id in conflicts:
+            clash = conflicts[question.id]
+            st.warning(clash["message"])
+            st.markdown(
+                f"**Their answer:** {md(describe(framework, clash['current']))}  \n"
+                f"**Your answer:** {md(describe(framework, clash['attempted']))}"
+            )
+            mine, theirs = st.columns(2)
+            mine.button(
+                "Keep mine",
+                key=key(record_id, question.id, "keep_mine"),
+                on_click=keep_mine,
+                args=(record_id, question.id, by or "", clash["current"]["version"]),
+            )
+            theirs.button(
+                "Take theirs",
+                key=key(record_id, question.id, "take_theirs"),
+                on_click=take_theirs,
+                args=(record_id, question.id),
+            )
+        elif question.id in errors:
+            st.error(errors[question.id])
+        elif answer is not None:
+            when = answer.answered_at.strftime("%d %b %Y %H:%M UTC") if answer.answered_at else ""
+            if answer.carried_over:
+                st.caption(f"Carried over from the previous assessment (answered by {md(answer.answered_by)}).")
+                if editable:
+                    st.button(
+                        "Confirm this answer",
+                        key=key(record_id, question.id, "confirm"),
+                        on_click=save,
+                        args=(record_id, question.id, by or ""),
+                    )
+            else:
+                st.caption(f":material/check_circle: Saved at {when} by {md(answer.answered_by)}")
+
+if record.status is AssessmentStatus.DRAFT and by:
+    st.divider()
+    st.subheader("Submit the assessment")
+    missing = applicable_total - answered_total
+    unconfirmed = sum(1 for a in stored.values() if a.carried_over)
+    if missing:
+        st.warning(f"{missing} of {applicable_total} questions are unanswered; they lower completeness.")
+    if unconfirmed:
+        st.warning(f"{unconfirmed} carried-over answer(s) have not been confirmed yet.")
+    anyway = True
+    if missing or unconfirmed:
+        anyway = st.checkbox("Submit anyway", key="questionnaire_submit_anyway")
+    st.caption("Submitting freezes the answers; results and the report stay available.")
+    if st.button("Submit", type="primary", key="questionnaire_submit", disabled=not anyway):
+        submitted = attempt(lambda: store().submit_assessment(record_id, by), "The assessment was not submitted")
+        if submitted:
+            st.success("Submitted.")
+            st.page_link(PAGES["results"], label="See the results", icon=":material/insights:")

@@ -1,0 +1,218 @@
+"""A city team's journey through the app, driven by AppTest on a real SQLite file.
+
+Each test points the app at its own database file; a "reload" is a fresh AppTest on the same file
+with only what the URL carries (the chosen city and assessment), as after a browser refresh.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from questionnaire.loader import load_frameworks
+from scoring.records import AssessmentStatus, City, RecordedAnswer
+from storage.migrate import upgrade_database
+from storage.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+APP = str(ROOT / "app.py")
+QUESTIONNAIRE = "app_pages/questionnaire.py"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    upgrade_database(url)
+    return Store.open(url, load_frameworks())
+
+
+@pytest.fixture
+def draft(store: Store) -> int:
+    city = store.create_city(
+        City(name="Riverton", country="Freedonia", region="europe", population_band="100k_500k"), "Set-up"
+    )
+    return store.start_assessment(city.id or 0, "Assessment 2026", "Set-up", framework_id="scn-transatlantic").id or 0
+
+
+def open_app(
+    store: Store, assessment: int | None = None, who: str | None = "Ana Ruiz (cohesion lead)", page: str | None = None
+) -> AppTest:
+    """The app as a browser opens it: the URL's place, and a name if this session gave one."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    if assessment is not None:
+        record = store.assessment(assessment)
+        at.query_params["city"] = str(record.city_id)
+        at.query_params["assessment"] = str(assessment)
+    if who:
+        at.session_state["who"] = who
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def widget(at: AppTest, assessment: int, question: str, part: str) -> Callable[..., object]:
+    return {
+        "answer": at.radio,
+        "evidence": at.selectbox,
+        "note": at.text_area,
+        "links": at.text_area,
+        "reason": at.text_input,
+    }[part](key=f"questionnaire_{assessment}_{question}_{part}")
+
+
+def test_a_new_team_member_says_who_they_are_once(store: Store) -> None:
+    at = open_app(store, who=None, page="app_pages/who.py")
+    at.text_input(key="who_who_name").input("Ana Ruiz")
+    at.text_input(key="who_who_role").input("cohesion lead")
+    at.button[0].click().run()
+    assert at.session_state["who"] == "Ana Ruiz (cohesion lead)"
+    assert "Ana Ruiz" in " ".join(s.value for s in at.success)
+
+
+def test_a_city_is_created_from_the_profile_page_with_clear_validation(store: Store) -> None:
+    at = open_app(store, page="app_pages/city.py")
+    at.text_input(key="city_country").input("Freedonia")
+    at.button[0].click().run()  # no name yet
+    assert any("City name" in e.value for e in at.error)
+    assert store.cities() == []
+    at.text_input(key="city_name").input("Riverton")
+    at.multiselect(key="city_challenges").set_value(["online-hate"])
+    at.button[0].click().run()
+    (city,) = store.cities()
+    assert (city.name, city.country, city.challenges) == ("Riverton", "Freedonia", ("online-hate",))
+    assert store.audit_trail(city_id=city.id)[0].actor == "Ana Ruiz (cohesion lead)"
+
+
+def test_home_starts_an_assessment_and_opens_the_questionnaire(store: Store, draft: int) -> None:
+    city_id = store.assessment(draft).city_id
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["city"] = str(city_id)
+    at.session_state["who"] = "Ana Ruiz (cohesion lead)"
+    at.run()
+    assert "Assessment 2026" in at.dataframe[0].value["Assessment"].tolist()
+    at.text_input(key="home_title").input("Second look 2026")
+    at.button(key="FormSubmitter:home_start-Start").click().run()
+    titles = [r.title for r in store.assessments(city_id)]
+    assert titles[-1] == "Second look 2026"
+    assert at.session_state["selected_assessment"] == store.assessments(city_id)[-1].id
+
+
+def test_answers_across_two_themes_survive_a_reload(store: Store, draft: int) -> None:
+    at = open_app(store, draft, page=QUESTIONNAIRE)
+    widget(at, draft, "Q1.1", "answer").set_value(3).run()
+    widget(at, draft, "Q1.1", "evidence").set_value("published").run()
+    widget(at, draft, "Q1.1", "note").input("The mayor spoke within a day").run()
+    widget(at, draft, "Q1.2", "answer").set_value("dont_know").run()
+    at.selectbox(key="questionnaire_theme").set_value("T7").run()
+    widget(at, draft, "Q7.3", "answer").set_value("not_applicable").run()
+    assert any("say why" in e.value for e in at.error)  # not saved without a reason
+    widget(at, draft, "Q7.3", "reason").input("Policing is run by the regional force").run()
+    widget(at, draft, "Q7.1", "answer").set_value(1).run()
+    assert not at.exception
+
+    stored = {a.question_id: a for a in store.answers(draft)}
+    assert stored["Q1.1"].level == 3 and stored["Q1.1"].note == "The mayor spoke within a day"
+    assert stored["Q1.1"].evidence.value == "published" and stored["Q1.1"].answered_by == "Ana Ruiz (cohesion lead)"
+    assert stored["Q1.2"].status.value == "dont_know"
+    assert stored["Q7.3"].reason == "Policing is run by the regional force"
+
+    again = open_app(store, draft, who=None, page=QUESTIONNAIRE)  # a reload: a new session, same URL
+    assert widget(again, draft, "Q1.1", "answer").value == 3
+    assert widget(again, draft, "Q1.1", "note").value == "The mayor spoke within a day"
+    assert widget(again, draft, "Q1.2", "answer").value == "dont_know"
+    again.selectbox(key="questionnaire_theme").set_value("T7").run()
+    assert widget(again, draft, "Q7.3", "answer").value == "not_applicable"
+    assert widget(again, draft, "Q7.3", "reason").value == "Policing is run by the regional force"
+    assert "4 of 72 questions answered" in again.get("progress")[0].proto.text
+
+
+def test_a_link_that_is_not_http_is_refused_and_the_typed_text_is_kept(store: Store, draft: int) -> None:
+    at = open_app(store, draft, page=QUESTIONNAIRE)
+    widget(at, draft, "Q1.1", "answer").set_value(2).run()
+    widget(at, draft, "Q1.1", "links").input("javascript:alert(1)").run()
+    assert any("must start with http" in e.value for e in at.error)
+    assert widget(at, draft, "Q1.1", "links").value == "javascript:alert(1)"
+    assert store.answers(draft)[0].links == ()
+
+
+def test_a_colleagues_change_is_shown_with_both_answers_and_never_overwritten(store: Store, draft: int) -> None:
+    ana = open_app(store, draft, page=QUESTIONNAIRE)
+    widget(ana, draft, "Q1.1", "answer").set_value(1).run()
+    ben = open_app(store, draft, who="Ben Okafor (police liaison)", page=QUESTIONNAIRE)
+    widget(ben, draft, "Q1.1", "answer").set_value(3).run()
+
+    widget(ana, draft, "Q1.1", "answer").set_value(4).run()  # Ana still sees version 1
+    assert store.answers(draft)[0].level == 3
+    assert any("changed by Ben Okafor (police liaison)" in w.value for w in ana.warning)
+    shown = " ".join(m.value for m in ana.markdown)
+    assert "level 3" in shown and "level 4" in shown
+    ana.button(key=f"questionnaire_{draft}_Q1.1_keep_mine").click().run()
+    assert store.answers(draft)[0].level == 4
+    actions = [e.action for e in store.audit_trail(assessment_id=draft) if e.question_id == "Q1.1"]
+    assert actions == ["answer.save", "answer.save", "answer.conflict", "answer.save"]
+
+
+def test_carried_over_answers_are_marked_until_confirmed(store: Store, draft: int) -> None:
+    store.save_answer(draft, RecordedAnswer(question_id="Q1.1", level=2), "Set-up")
+    store.submit_assessment(draft, "Set-up")
+    city_id = store.assessment(draft).city_id or 0
+    following = store.start_assessment(city_id, "2027", "Set-up", framework_id="scn-transatlantic", based_on=draft)
+    at = open_app(store, following.id, page=QUESTIONNAIRE)
+    assert any("carried over" in w.value for w in at.warning)
+    at.button(key=f"questionnaire_{following.id}_Q1.1_confirm").click().run()
+    assert not store.answers(following.id or 0)[0].carried_over
+
+
+def test_submitting_warns_about_gaps_then_freezes_the_answers(store: Store, draft: int) -> None:
+    at = open_app(store, draft, page=QUESTIONNAIRE)
+    widget(at, draft, "Q1.1", "answer").set_value(2).run()
+    assert any("71 of 72 questions are unanswered" in w.value for w in at.warning)
+    assert at.button(key="questionnaire_submit").disabled
+    at.checkbox(key="questionnaire_submit_anyway").check().run()
+    at.button(key="questionnaire_submit").click().run()
+    assert store.assessment(draft).status is AssessmentStatus.SUBMITTED
+    frozen = open_app(store, draft, page=QUESTIONNAIRE)
+    assert widget(frozen, draft, "Q1.1", "answer").disabled
+    assert any("frozen" in i.value for i in frozen.info)
+
+
+def test_user_text_is_shown_literally(store: Store) -> None:
+    hostile = "[click](javascript:alert(1)) ![x](http://127.0.0.1:9/x.png) <b>bold</b>"
+    city = store.create_city(City(name=hostile[:120], country="F", region="europe", population_band="under_100k"), "x")
+    record = store.start_assessment(city.id or 0, "T", "x", framework_id="scn-transatlantic")
+    at = open_app(store, record.id)
+    caption = next(c.value for c in at.sidebar.caption if c.value.startswith("City:"))
+    assert "\\[click\\]\\(javascript\\:alert\\(1\\)\\)" in caption and "\\!\\[x\\]" in caption
+
+
+def test_no_page_ever_renders_raw_html() -> None:
+    for path in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
+        text = path.read_text(encoding="utf-8")
+        assert "unsafe_allow_html" not in text and "st.html(" not in text, path.name
+
+
+def test_the_shipped_configuration_keeps_the_browser_protections_on() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableXsrfProtection"] is True and config["server"]["enableCORS"] is True
+    assert config["client"]["showErrorDetails"] in ("none", "type")
+    assert config["server"]["maxUploadSize"] <= 10
+
+
+def test_an_unexpected_error_shows_a_friendly_message_with_an_incident_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "nosuchdb://nowhere")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    message = " ".join(e.value for e in at.error)
+    assert "Something went wrong" in message and "incident" in message
+    assert "Traceback" not in message and "nosuchdb" not in message
