@@ -19,13 +19,15 @@ GROUPS = ("all", "region", "population_band")
 def benchmark(themes: pd.DataFrame, cities: pd.DataFrame, city: str) -> pd.DataFrame:
     """Quartiles of each theme's score per peer group, and ``city``'s position in them.
 
-    ``themes`` is ``theme_scores`` of the latest shared assessment of each city (plus, if it shares,
-    the city's own); ``cities`` maps ``assessment`` to ``city``, ``region`` and ``population_band``;
-    ``city`` is the city being assessed, which must appear in ``cities``.
+    ``themes`` is ``theme_scores`` of the latest shared assessment of each city plus the assessed
+    city's own; ``cities`` maps ``assessment`` to ``city``, ``region`` and ``population_band``;
+    ``city`` is the city being assessed, which must appear in ``cities``. The city is compared with
+    the others only: it never counts towards a group's size, so a group needs ``MIN_GROUP`` other
+    cities before any figure of it is shown.
 
     Columns: theme_id, group, group_value, size, q1, median, q3, city_score, position (share of the
-    group scoring below the city, 0–1), suppressed. ``size`` counts cities with a score for the theme;
-    a suppressed row has no size, quartiles or position.
+    group scoring below the city, 0–1), suppressed. ``size`` counts other cities with a score for the
+    theme; a suppressed row has no size, quartiles or position.
     """
     if city not in set(cities["city"]):
         raise ValueError(f"city '{city}' is not among the benchmarked cities")
@@ -34,7 +36,7 @@ def benchmark(themes: pd.DataFrame, cities: pd.DataFrame, city: str) -> pd.DataF
     )
     own = cities.loc[cities["city"] == city].iloc[0]
     own_scores = data.loc[data["city"] == city].set_index("theme_id")["score"]
-    peers = data[data["score"].notna()]
+    peers = data[data["score"].notna() & (data["city"] != city)]  # the city is compared with others only
 
     rows = []
     for group in GROUPS:

@@ -17,15 +17,22 @@ def _cities(n_europe: int, n_america: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(themes), pd.DataFrame(cities)
 
 
-def test_quartiles_and_position_among_all_cities() -> None:
-    themes, cities = _cities(6, 3)  # scores 0, 10, ..., 80
+def test_quartiles_and_position_among_the_other_cities() -> None:
+    themes, cities = _cities(6, 3)  # scores 0, 10, ..., 80; c4 scores 40 and is compared with the 8 others
     result = benchmark(themes, cities, city="c4").set_index("group")
     row = result.loc["all"]
-    assert row["size"] == 9
-    assert (row["q1"], row["median"], row["q3"]) == (20.0, 40.0, 60.0)
+    assert row["size"] == 8
+    assert (row["q1"], row["median"], row["q3"]) == (17.5, 40.0, 62.5)
     assert row["city_score"] == 40.0
-    assert row["position"] == pytest.approx(4 / 9)
+    assert row["position"] == pytest.approx(4 / 8)
     assert not row["suppressed"]
+
+
+def test_the_assessed_city_never_counts_towards_the_five() -> None:
+    themes, cities = _cities(5, 0)  # the city and four others: no peer figure may be shown
+    result = benchmark(themes, cities, city="c0")
+    assert result["suppressed"].all()
+    assert result[["size", "q1", "median", "q3", "position"]].isna().all().all()
 
 
 def test_a_region_with_fewer_than_five_cities_is_suppressed() -> None:
