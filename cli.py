@@ -35,6 +35,7 @@ from questionnaire.loader import (
     load_frameworks,
 )
 from questionnaire.model import Framework, text_in
+from questionnaire.practices import PRACTICES_FILE, PracticeLibrary, load_practices
 from questionnaire.sources import seeds_dir
 from scoring.summary import summarise
 from storage.errors import StorageError
@@ -86,6 +87,11 @@ def _print_coverage(framework: Framework, coverage: Coverage) -> None:
         style = "red" if finding.id in coverage.findings_under_two else ""
         findings.add_row(finding.id, text_in(finding.title), f"[{style}]{count}[/{style}]" if style else str(count))
     console.print(findings)
+    console.print(
+        f"Practice library: {coverage.practices} practices; themes without one: "
+        f"{', '.join(coverage.themes_without_practices) or 'none'}",
+        highlight=False,
+    )
     if not coverage.seeds_checked:
         console.print(
             "[yellow]Seed texts not found: quoted phrases were not checked (use --seeds DIR or SEEDS_DIR).[/yellow]"
@@ -110,7 +116,7 @@ def framework_check(
     """Validate every framework and report its coverage of the briefs; exit 1 on any problem."""
     seeds_path = seeds_dir(seeds)
     loaded = _load_all(frameworks)
-    reports = [measure_coverage(fw, seeds_path) for fw in loaded]
+    reports = [measure_coverage(fw, seeds_path, _library(frameworks / fw.id)) for fw in loaded]
     if as_json:
         main = next((r for r in reports if r.framework == DEFAULT_FRAMEWORK_ID), reports[0])
         payload = {**main.as_dict(), "frameworks": [r.as_dict() for r in reports]}
@@ -120,6 +126,17 @@ def framework_check(
             _print_coverage(fw, report)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
+
+
+def _library(folder: Path) -> PracticeLibrary | None:
+    """The framework's practice library, or None when it ships none."""
+    if not (folder / PRACTICES_FILE).is_file():
+        return None
+    try:
+        return load_practices(folder)
+    except FrameworkError as exc:
+        errors.print(f"[red]Practice library error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(1) from None
 
 
 @framework_app.command("show")

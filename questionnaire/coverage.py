@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from questionnaire.model import Framework
-from questionnaire.sources import check_sources
+from questionnaire.practices import PracticeLibrary, library_problems
+from questionnaire.sources import check_practice_sources, check_sources
 
 __all__ = ["Coverage", "MIN_QUESTIONS_PER_FINDING", "measure_coverage"]
 
@@ -31,9 +32,18 @@ class Coverage:
     bad_quotes: list[str]
     repeated_descriptors: list[str]
     seeds_checked: bool
+    practices: int = 0
+    themes_without_practices: list[str] = field(default_factory=list)
+    practice_problems: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    PROBLEM_LISTS = ("findings_under_two", "questions_without_source", "bad_quotes", "repeated_descriptors")
+    PROBLEM_LISTS = (
+        "findings_under_two",
+        "questions_without_source",
+        "bad_quotes",
+        "repeated_descriptors",
+        "practice_problems",
+    )
 
     @property
     def ok(self) -> bool:
@@ -53,15 +63,15 @@ def _repeated_descriptors(framework: Framework) -> list[str]:
     for question in framework.questions:
         for text in question.levels.values():
             users[" ".join(text["en"].split()).casefold()].add(question.id)
-    return sorted(
-        f"{text!r} in {', '.join(sorted(ids))}" for text, ids in users.items() if len(ids) > 1
-    )
+    return sorted(f"{text!r} in {', '.join(sorted(ids))}" for text, ids in users.items() if len(ids) > 1)
 
 
-def measure_coverage(framework: Framework, seeds: Path | None) -> Coverage:
+def measure_coverage(framework: Framework, seeds: Path | None, library: PracticeLibrary | None = None) -> Coverage:
     """Count questions per theme and per finding and list every coverage problem.
 
-    Quotes are checked against the seed texts only when ``seeds`` is an existing folder.
+    Quotes are checked against the seed texts only when ``seeds`` is an existing folder. With a
+    practice ``library``, its references and quotes are checked too, and a theme without any
+    practice is a problem.
     """
     per_finding = {f.id: 0 for f in framework.findings}
     for question in framework.questions:
@@ -82,4 +92,15 @@ def measure_coverage(framework: Framework, seeds: Path | None) -> Coverage:
         bad_quotes=bad,
         repeated_descriptors=_repeated_descriptors(framework),
         seeds_checked=seeds_checked,
+        **_practice_coverage(framework, seeds if seeds_checked else None, library),
     )
+
+
+def _practice_coverage(framework: Framework, seeds: Path | None, library: PracticeLibrary | None) -> dict[str, Any]:
+    if library is None:
+        return {"practices": 0, "themes_without_practices": [t.id for t in framework.themes]}
+    bare = [t.id for t in framework.themes if not library.for_theme(t.id)]
+    problems = library_problems(library, framework)
+    problems += [str(p) for p in check_practice_sources(library, seeds)] if seeds else []
+    problems += [f"{theme}: no practice helps with this theme" for theme in bare]
+    return {"practices": len(library.practices), "themes_without_practices": bare, "practice_problems": problems}

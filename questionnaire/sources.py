@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from questionnaire.model import Framework, Source
+from questionnaire.practices import PracticeLibrary
 
 __all__ = ["DEFAULT_SEEDS_DIR", "SourceProblem", "check_sources", "quote_on_line", "seeds_dir"]
 
@@ -61,8 +62,23 @@ def _problem(source: Source, lines: list[str] | None) -> str | None:
     if source.line > len(lines):
         return f"line {source.line} is past the end of the file ({len(lines)} lines)"
     if not quote_on_line(source.quote, lines[source.line - 1]):
-        return f"quoted phrase is not on line {source.line}: \"{source.quote}\""
+        return f'quoted phrase is not on line {source.line}: "{source.quote}"'
     return None
+
+
+def check_practice_sources(library: PracticeLibrary, directory: Path | str) -> list[SourceProblem]:
+    """Every practice whose cited seed line does not hold its quoted phrase."""
+    directory = Path(directory)
+    problems = []
+    for practice in library.practices:
+        path = directory / practice.source.seed
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else None
+        problem = _problem(practice.source, lines)
+        if problem:
+            problems.append(
+                SourceProblem(practice.id, practice.source.seed, practice.source.line, practice.source.quote, problem)
+            )
+    return problems
 
 
 def check_sources(framework: Framework, directory: Path | str) -> list[SourceProblem]:
@@ -89,7 +105,10 @@ def check_sources(framework: Framework, directory: Path | str) -> list[SourcePro
             if lines is not None and number > len(lines):
                 problems.append(
                     SourceProblem(
-                        finding.id, brief.seed, number, "",
+                        finding.id,
+                        brief.seed,
+                        number,
+                        "",
                         f"line {number} is past the end of the file ({len(lines)} lines)",
                     )
                 )

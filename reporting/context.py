@@ -16,9 +16,11 @@ from pydantic import BaseModel, ConfigDict
 
 from questionnaire.crosswalk import CrosswalkError, map_question_ids
 from questionnaire.model import Framework, text_in
+from questionnaire.practices import PracticeLibrary
 from scoring.answers import Status, answers_frame
 from scoring.bands import BANDS, band_for
 from scoring.comparison import compare, trends
+from scoring.matching import Gap, Match, Peer, cities_to_talk_to, match_practices
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import summarise
 
@@ -32,6 +34,8 @@ __all__ = [
 
 PRODUCT = "City Cohesion Self-Assessment"
 CHART_IDS = ("radar", "bars", "heatmap", "changes")
+PRIORITY_GAPS = 5
+"""How many of the highest-priority gaps get matched practices."""
 EVIDENCE_LABELS = {
     "none": "No evidence",
     "internal_document": "Internal document",
@@ -107,14 +111,25 @@ class PracticeRow(_Part):
     summary: str
     reason: str
     source: str
+    notes: list[str] = []
+
+
+class TalkToRow(_Part):
+    """A city in the store, sharing its results, that does well on a priority theme."""
+
+    theme_id: str
+    city: str
+    country: str
+    reason: str
 
 
 class PracticeGroup(_Part):
-    """The practices matched to one priority theme."""
+    """The practices (and cities to talk to) matched to one priority theme."""
 
     theme_id: str
     theme_title: str
     items: list[PracticeRow]
+    talk_to: list[TalkToRow] = []
 
 
 class ThemeChange(_Part):
@@ -339,14 +354,16 @@ def build_context(
     given: Sequence[RecordedAnswer],
     earlier: Sequence[tuple[AssessmentRecord, Sequence[RecordedAnswer]]] = (),
     *,
-    practices: Sequence[PracticeRow] | None = None,
+    library: PracticeLibrary | None = None,
+    peers: Sequence[Peer] = (),
     generated_at: datetime,
     language: str = "en",
 ) -> ReportContext:
     """Score ``record`` and set out everything its report shows.
 
     ``earlier`` holds the city's earlier assessments, oldest first; the last one is "previous".
-    ``practices`` are the matched peer-city practices; without them the report points each
+    Each priority gap gets practices from ``library`` (matched, with reasons) and cities to talk to
+    from ``peers`` (cities that share their results); without a library the report points each
     priority gap to the findings of the briefs it draws on.
     """
     summary = summarise(framework, given, record.targets, city.challenges)
@@ -420,14 +437,30 @@ def build_context(
         )
         for p in summary.priorities.itertuples()
     ]
-    if practices is None:
+    gaps = [
+        Gap(
+            theme_id=p.theme_id,
+            below_target={q.id: q.level for q in by_theme[p.theme_id].questions if q.below_target},
+            theme_level=(p.score or 0) / 25,
+        )
+        for p in ranked[:PRIORITY_GAPS]
+    ]
+    talk_to = [
+        TalkToRow(theme_id=t.theme_id, city=t.city.name, country=t.city.country, reason=t.reason)
+        for t in cities_to_talk_to(peers, gaps, city, framework)
+    ]
+    if library is None or not library.practices:
         practices_note = (
-            "The peer-city practice library is not installed yet; for each priority gap the report points "
+            "The peer-city practice library is not installed; for each priority gap the report points "
             "to the findings of the briefs that its questions draw on."
         )
-        practices = _finding_pointers(framework, ranked[:5], language)
+        practices = _finding_pointers(framework, ranked[:PRIORITY_GAPS], language)
     else:
-        practices_note = "Practices are matched to each priority gap; the reason for each match is given."
+        practices_note = (
+            "For each of the highest-priority gaps: practices from the briefs, chosen for how well they fit the "
+            "questions below target, the level the city is at, and how much the practice city resembles this one."
+        )
+        practices = [_practice_row(m, framework) for m in match_practices(library, framework, gaps, city)]
 
     overall = summary.overall
     overall_band = band_for(overall["index"])
@@ -497,9 +530,12 @@ def build_context(
         priorities=ranked,
         practices=[
             PracticeGroup(
-                theme_id=theme_id, theme_title=titles[theme_id], items=[p for p in practices if p.theme_id == theme_id]
+                theme_id=gap.theme_id,
+                theme_title=titles[gap.theme_id],
+                items=[p for p in practices if p.theme_id == gap.theme_id],
+                talk_to=[t for t in talk_to if t.theme_id == gap.theme_id],
             )
-            for theme_id in dict.fromkeys(p.theme_id for p in practices)
+            for gap in gaps
         ],
         practices_note=practices_note,
         previous=previous,
@@ -554,6 +590,21 @@ def _trend(
         )
         for row in table.itertuples()
     ]
+
+
+def _practice_row(match: Match, framework: Framework) -> PracticeRow:
+    practice = match.practice
+    brief = next((b for b in framework.briefs if b.seed == practice.source.seed), None)
+    where = f"{brief.title} ({brief.year}), {brief.url}" if brief else practice.source.seed
+    return PracticeRow(
+        theme_id=match.theme_id,
+        title=practice.title,
+        city=f"{practice.city}, {practice.country}" if practice.city else None,
+        summary=practice.summary,
+        reason=match.reason,
+        source=f"{where}; seed line {practice.source.line}: “{practice.source.quote}”",
+        notes=practice.notes,
+    )
 
 
 def _finding_pointers(framework: Framework, ranked: list[PriorityRow], language: str) -> list[PracticeRow]:

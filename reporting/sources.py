@@ -3,20 +3,58 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
+from questionnaire.loader import BUILTIN_FRAMEWORKS
 from questionnaire.model import Framework
+from questionnaire.practices import PracticeLibrary, load_practices
 from reporting.context import ReportContext, build_context
-from scoring.records import AssessmentStatus
+from scoring.matching import Peer
+from scoring.records import AssessmentRecord, AssessmentStatus
+from scoring.summary import summarise
 from storage.portable import PortableFile
 from storage.store import Store
 
-__all__ = ["context_from_file", "context_from_store"]
+__all__ = ["context_from_file", "context_from_store", "practice_library", "shared_assessments", "peers_from_store"]
+
+
+@lru_cache(maxsize=8)
+def practice_library(framework_id: str) -> PracticeLibrary:
+    """The practice library shipped with a built-in framework (empty when it has none)."""
+    return load_practices(BUILTIN_FRAMEWORKS / framework_id)
+
+
+def shared_assessments(store: Store, framework: Framework, exclude_city: int | None) -> list[AssessmentRecord]:
+    """The latest submitted assessment of every city that shares its results (demo cities never count)
+    on ``framework``'s id and version, leaving out ``exclude_city``."""
+    sharing = {c.id for c in store.cities() if c.share_benchmarks and not c.is_demo and c.id != exclude_city}
+    latest: dict[int, AssessmentRecord] = {}
+    for record in store.assessments():  # oldest first, so the last one wins
+        if (
+            record.city_id in sharing
+            and record.status is AssessmentStatus.SUBMITTED
+            and (record.framework_id, record.framework_version) == (framework.id, framework.version)
+        ):
+            latest[record.city_id or 0] = record
+    return list(latest.values())
+
+
+def peers_from_store(store: Store, framework: Framework, exclude_city: int | None) -> list[Peer]:
+    """Cities that share their results, with the theme scores of their latest submitted assessment."""
+    peers = []
+    for record in shared_assessments(store, framework, exclude_city):
+        city = store.city(record.city_id or 0)
+        themes = summarise(framework, store.answers(record.id or 0), record.targets, city.challenges).themes
+        scores = {row.theme_id: (None if row.score != row.score else float(row.score)) for row in themes.itertuples()}
+        peers.append(Peer(city=city, theme_scores=scores))
+    return peers
 
 
 def context_from_store(store: Store, assessment_id: int, now: datetime | None = None) -> ReportContext:
     """The report of a stored assessment, compared with the city's submitted assessments before it."""
     record = store.assessment(assessment_id)
     city = store.city(record.city_id or 0)
+    framework = store.framework(record.framework_id)
     earlier = [
         (other, store.answers(other.id or 0))
         for other in store.assessments(city.id)
@@ -27,11 +65,13 @@ def context_from_store(store: Store, assessment_id: int, now: datetime | None = 
         and other.id != record.revision_of
     ]
     return build_context(
-        store.framework(record.framework_id),
+        framework,
         city,
         record,
         store.answers(assessment_id),
         earlier,
+        library=practice_library(framework.id),
+        peers=peers_from_store(store, framework, city.id),
         generated_at=now or datetime.now(UTC),
     )
 
@@ -51,5 +91,6 @@ def context_from_file(file: PortableFile, framework: Framework, now: datetime | 
         file.city_profile(),
         file.assessment_record(),
         file.recorded_answers(),
+        library=practice_library(framework.id),
         generated_at=now or datetime.now(UTC),
     )
