@@ -181,7 +181,7 @@ def attempt(action: Callable[[], T], failure: str) -> T | None:
     try:
         return action()
     except StorageError as exc:
-        st.error(f"{failure}: {exc}")
+        st.error(f"{failure}: {md(str(exc))}")
     except ValidationError as exc:
         loc, message = first_problem(exc)
         st.error(f"{failure}: {'.'.join(map(str, loc)) + ': ' if loc else ''}{message}")

@@ -245,7 +245,7 @@ for question in theme.questions:
 
         if question.id in conflicts:
             clash = conflicts[question.id]
-            st.warning(clash["message"])
+            st.warning(md(clash["message"]))
             st.markdown(
                 f"**Their answer:** {md(describe(framework, clash['current']))}  \n"
                 f"**Your answer:** {md(describe(framework, clash['attempted']))}"
@@ -264,7 +264,7 @@ for question in theme.questions:
                 args=(record_id, question.id),
             )
         elif question.id in errors:
-            st.error(errors[question.id])
+            st.error(md(errors[question.id]))
         elif answer is not None:
             when = answer.answered_at.strftime("%d %b %Y %H:%M UTC") if answer.answered_at else ""
             if answer.carried_over:

@@ -1,0 +1,228 @@
+"""Compare: two assessments of the city side by side, its scores over time, and anonymous peer benchmarks."""
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app_pages.common import PAGES, current_city, md, status_label, store
+from questionnaire.model import text_in
+from reporting import figures
+from reporting.context import build_context
+from reporting.sources import shared_assessments
+from scoring.answers import answers_frame
+from scoring.benchmarks import MIN_GROUP, benchmark
+from scoring.comparison import CHANGES
+from scoring.scores import theme_scores
+
+CHART_CONFIG = {"displaylogo": False}
+KINDS = [kind for kind in CHANGES if kind != "unchanged"]
+PEER_GROUPS = {
+    "all": "All sharing cities",
+    "region": "Cities in the same region",
+    "population_band": "Cities of the same size",
+}
+OWN_CITY = "this city"
+
+
+def _points(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def _rounded(value: float) -> int | None:
+    return None if pd.isna(value) else round(float(value))
+
+
+def _chart(figure: go.Figure, key: str) -> None:
+    st.subheader(figure.layout.meta["title"])
+    st.plotly_chart(figure, key=key, config=CHART_CONFIG)
+
+
+city = current_city()
+st.title("Compare")
+if city is None:
+    st.info("Choose a city on the Home page first, to compare its assessments.")
+    st.page_link(PAGES["home"], label="Go to Home", icon=":material/home:")
+    st.stop()
+
+records = store().assessments(city.id)
+if len(records) < 2:
+    st.info(
+        f"A comparison needs two assessments of {md(city.name)}, and there is "
+        f"{'one' if records else 'none'} so far. Start a new assessment on the Home page, for example a year on."
+    )
+    st.page_link(PAGES["home"], label="Go to Home", icon=":material/home:")
+    st.stop()
+
+by_id = {r.id: r for r in records}
+ids = list(by_id)
+
+
+def _label(assessment_id: int) -> str:
+    record = by_id[assessment_id]
+    return f"{record.title} ({status_label(record)})"
+
+
+left, right = st.columns(2)
+before_id = left.selectbox("Before", options=ids, index=len(ids) - 2, format_func=_label, key="compare_before")
+after_id = right.selectbox("After", options=ids, index=len(ids) - 1, format_func=_label, key="compare_after")
+before, after = by_id[before_id], by_id[after_id]
+framework = store().framework(after.framework_id)
+
+if before.id == after.id:
+    st.warning("Choose two different assessments to compare.")
+else:
+    if (before.started_at, before.id or 0) > (after.started_at, after.id or 0):
+        st.caption("“Before” started after “After”, so the changes below read backwards in time.")
+    context = build_context(
+        framework,
+        city,
+        after,
+        store().answers(after.id or 0),
+        [(before, store().answers(before.id or 0))],
+        generated_at=datetime.now(UTC),
+    )
+    previous = context.previous
+    overall_before = previous.overall if previous else None
+    overall_delta = previous.overall_delta if previous else None
+    first, second, third = st.columns(3)
+    first.metric("Overall index before", _points(overall_before))
+    second.metric(
+        "Overall index after",
+        _points(context.overall_index),
+        delta=None if overall_delta is None else round(overall_delta),
+    )
+    third.metric(
+        "Questions comparable",
+        f"{previous.comparable_share:.0%}" if previous else "–",
+        help="Questions whose earlier answer could be matched, across framework versions.",
+    )
+
+    change_figure = figures.changes(context)
+    if change_figure is not None:
+        _chart(change_figure, "compare_changes_chart")
+    if context.theme_changes:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Theme": c.theme_id,
+                        "Title": c.title,
+                        "Before": None if c.before is None else round(c.before),
+                        "After": None if c.after is None else round(c.after),
+                        "Change": None if c.delta is None else round(c.delta),
+                    }
+                    for c in context.theme_changes
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.info("There are no theme scores to set beside each other.")
+
+    st.header("Answers that changed")
+    theme_titles = {t.id: f"{t.id} · {t.title}" for t in context.themes}
+    kinds_column, themes_column = st.columns(2)
+    kinds = kinds_column.multiselect(
+        "Kinds of change", options=KINDS, key="compare_kinds", placeholder="Every kind of change"
+    )
+    themes = themes_column.multiselect(
+        "Themes",
+        options=list(theme_titles),
+        format_func=theme_titles.__getitem__,
+        key="compare_themes",
+        placeholder="Every theme",
+    )
+    questions = {q.id: text_in(q.text) for q in framework.questions}
+    shown = [
+        c for c in context.item_changes if (not kinds or c.change in kinds) and (not themes or c.theme_id in themes)
+    ]
+    if shown:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Question": c.question_id,
+                        "Theme": c.theme_id,
+                        "Text": questions.get(c.question_id, ""),
+                        "Before": c.before,
+                        "After": c.after,
+                        "Change": c.change,
+                    }
+                    for c in shown
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(f"{len(shown)} of {len(context.item_changes)} changed answers shown.")
+    elif context.item_changes:
+        st.info("No changed answer matches these filters.")
+    else:
+        st.info("No answer changed between these two assessments.")
+
+trend_records = [r for r in records if r.framework_id == records[-1].framework_id]
+if len(trend_records) >= 3:
+    st.header("Over time")
+    *earlier, latest = trend_records
+    trend = build_context(
+        store().framework(latest.framework_id),
+        city,
+        latest,
+        store().answers(latest.id or 0),
+        [(r, store().answers(r.id or 0)) for r in earlier],
+        generated_at=datetime.now(UTC),
+    )
+    trend_figure = figures.changes(trend)
+    if trend_figure is not None:
+        _chart(trend_figure, "compare_trend_chart")
+
+st.header("Benchmarks")
+st.caption(
+    f"Where “After” stands among the other cities that share their results anonymously. Only groups of "
+    f"{MIN_GROUP} or more other cities are shown, and no other city is ever named."
+)
+peers = shared_assessments(store(), framework, exclude_city=after.city_id)
+profiles = {c.id: c for c in store().cities()}
+benchmarked = [(after, OWN_CITY), *((r, f"city {n}") for n, r in enumerate(peers, start=1))]
+answers = pd.concat(
+    [answers_frame(framework, store().answers(r.id or 0), assessment=f"a{r.id}") for r, _ in benchmarked],
+    ignore_index=True,
+)
+places = pd.DataFrame(
+    [
+        {
+            "assessment": f"a{r.id}",
+            "city": key,
+            "region": profiles[r.city_id or 0].region.value,
+            "population_band": profiles[r.city_id or 0].population_band.value,
+        }
+        for r, key in benchmarked
+    ]
+)
+table = benchmark(theme_scores(framework, answers), places, OWN_CITY)
+visible = table[~table["suppressed"]]
+if visible.empty:
+    st.info(f"Benchmarks appear when at least {MIN_GROUP} other cities share their results.")
+else:
+    titles = {t.id: text_in(t.title) for t in framework.themes}
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Theme": visible["theme_id"].map(lambda t: f"{t} · {titles[t]}"),
+                "Peer group": visible["group"].map(PEER_GROUPS),
+                "Cities": visible["size"].astype(int),
+                "Lower quartile": visible["q1"].map(_rounded),
+                "Median": visible["median"].map(_rounded),
+                "Upper quartile": visible["q3"].map(_rounded),
+                "Your score": visible["city_score"].map(_rounded),
+                "Share of the group below you": visible["position"].map(lambda p: None if pd.isna(p) else f"{p:.0%}"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if table["suppressed"].any():
+        st.caption(f"Peer groups with fewer than {MIN_GROUP} cities are left out.")

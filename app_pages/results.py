@@ -1,0 +1,125 @@
+"""Results: where the city stands theme by theme, its gaps to its targets, and practices to learn from."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import ask_who, attempt, md, require_assessment, status_label, store
+from reporting import figures
+from reporting.sources import context_from_store
+
+SAVED_KEY = "results_targets_saved"
+CHART_CONFIG = {"displaylogo": False}
+
+
+def _points(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+record = require_assessment("to see its results")
+context = context_from_store(store(), record.id or 0)
+
+st.title("Results")
+st.caption(f"{md(context.city_name)} · {md(context.title)} · {status_label(record)}")
+
+index, band, completeness, evidence, conservative = st.columns(5)
+previous = context.previous
+delta = previous.overall_delta if previous else None
+index.metric(
+    "Overall index (0–100)",
+    _points(context.overall_index),
+    delta=None if delta is None else round(delta),
+    help="Change since the previous submitted assessment." if delta is not None else None,
+)
+band.metric("Band", context.overall_band or "–")
+completeness.metric(
+    "Questions answered", _share(context.completeness), help=f"{context.answered} of {context.applicable}"
+)
+evidence.metric("Answers with evidence", _share(context.evidence_coverage))
+conservative.metric(
+    "Conservative index", _points(context.conservative), help="Unanswered questions counted as level 0."
+)
+st.caption(context.overall_band_meaning)
+if previous:
+    st.caption(f"Compared with **{md(previous.title)}**, started {previous.started_on:%Y-%m-%d}.")
+
+charts = {"radar": figures.radar(context), "bars": figures.bars(context), "heatmap": figures.heatmap(context)}
+for chart_id, figure in charts.items():
+    st.subheader(figure.layout.meta["title"])
+    st.plotly_chart(figure, key=f"results_chart_{chart_id}", config=CHART_CONFIG)
+
+st.header("Priorities")
+st.caption("Themes below their target, the largest gaps in the themes that matter most to the city first.")
+if context.priorities:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Rank": p.rank,
+                    "Theme": p.theme_title,
+                    "Score": round(p.score) if p.score is not None else None,
+                    "Target": round(p.target),
+                    "Gap": round(p.gap),
+                    "Priority": round(p.priority, 2),
+                    "Why": p.explanation,
+                }
+                for p in context.priorities
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.success("No scored theme is below its target: there is no gap to close.")
+
+st.header("Targets")
+st.caption(
+    "Unless the team sets one, a theme's target is the lowest score of the next band up. "
+    "Targets can be changed at any time, also after the assessment is submitted."
+)
+if st.session_state.pop(SAVED_KEY, False):
+    st.success("The targets were saved.")
+by = ask_who("results")
+if by:
+    shown = {t.id: None if t.target is None else round(t.target) for t in context.themes}
+    chosen: dict[str, int | float | None] = {}
+    with st.form("results_targets"):
+        columns = st.columns(3)
+        for position, theme in enumerate(context.themes):
+            chosen[theme.id] = columns[position % 3].number_input(
+                f"{theme.id} · {theme.title}",
+                min_value=0,
+                max_value=100,
+                step=5,
+                value=shown[theme.id],
+                key=f"results_target_{theme.id}",
+                help=f"Now {theme.target_source}." if theme.target is not None else "No target yet.",
+            )
+        submitted = st.form_submit_button("Save the targets", type="primary")
+    if submitted:
+        targets = dict(record.targets)
+        targets.update({k: float(v) for k, v in chosen.items() if v is not None and v != shown[k]})
+        if targets == record.targets:
+            st.info("No target was changed.")
+        elif attempt(lambda: store().set_targets(record.id or 0, targets, by), "The targets were not saved"):
+            st.session_state[SAVED_KEY] = True
+            st.rerun()
+
+st.header("Practices to learn from")
+st.caption(context.practices_note)
+for group in context.practices:
+    with st.expander(group.theme_title):
+        for item in group.items:
+            st.markdown(f"**{md(item.title)}**" + (f" · {md(item.city)}" if item.city else ""))
+            st.markdown(md(item.summary))
+            st.caption(f"Why this one: {md(item.reason)}")
+            for note in item.notes:
+                st.caption(f"Note: {md(note)}")
+            st.caption(f"Source: {md(item.source)}")
+        if group.talk_to:
+            st.markdown("**Cities to talk to** (they share their results)")
+            for peer in group.talk_to:
+                st.markdown(f"{md(peer.city)}, {md(peer.country)}: {md(peer.reason)}")

@@ -1,0 +1,251 @@
+"""The Report and data page, driven with AppTest on the real app and a real SQLite file.
+
+AppTest cannot read download bytes, so these tests check which downloads are offered; the exports
+themselves are tested in ``test_transfer.py``. The PDF renderer is replaced by a stand-in, so the
+tests need neither Chromium nor WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import app_pages.common
+from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
+from reporting.pdf import ReportError
+from scoring.answers import Status
+from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer
+from storage.demo import create_demo
+from storage.migrate import upgrade_database
+from storage.store import Store
+from tests.files import RIVERTON, riverton, signed
+
+APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
+PAGE = "app_pages/report.py"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """A SQLite file with the demo city (two submitted assessments and a draft), used by the app too."""
+    st.cache_resource.clear()
+    url = f"sqlite:///{tmp_path}/app.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    upgrade_database(url)
+    frameworks = load_frameworks()
+    opened = Store.open(url, frameworks)
+    create_demo(opened, frameworks[DEFAULT_FRAMEWORK_ID], "Tester")
+    yield opened
+    st.cache_resource.clear()
+    opened.engine.dispose()
+
+
+def _demo(store: Store, status: AssessmentStatus) -> AssessmentRecord:
+    return next(a for a in store.assessments() if a.status is status)
+
+
+def report_page(record: AssessmentRecord | None) -> AppTest:
+    """The app on the Report and data page, with ``record`` chosen and someone answering."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    if record is not None:
+        at.session_state["selected_city"] = record.city_id
+        at.session_state["selected_assessment"] = record.id
+    at.session_state["who"] = "Tester (lead)"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def plain(text: str) -> str:
+    """Markdown-escaped text as the reader sees it."""
+    return text.replace("\\", "")
+
+
+def errors(at: AppTest) -> str:
+    return "\n".join(plain(e.value) for e in at.error)
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def counts(store: Store) -> tuple[int, int]:
+    return len(store.cities()), len(store.assessments())
+
+
+class FakeRenderer:
+    def __init__(self, failure: ReportError | None = None) -> None:
+        self.failure = failure
+        self.calls = 0
+
+    def render(self, context: object) -> bytes:
+        self.calls += 1
+        if self.failure:
+            raise self.failure
+        return b"%PDF-1.7 stand-in"
+
+
+def test_without_a_chosen_assessment_the_page_points_to_home(store: Store) -> None:
+    at = report_page(None)
+    assert "Choose a city and an assessment on the Home page first" in at.info[0].value
+    assert not at.get("download_button")
+    assert not at.file_uploader
+
+
+def test_a_draft_offers_the_report_every_download_and_both_imports(store: Store) -> None:
+    at = report_page(_demo(store, AssessmentStatus.DRAFT))
+    assert at.title[0].value == "Report and data"
+    assert at.button(key="report_pdf_make").label == "Make the PDF report"
+    labels = {b.label for b in at.get("download_button")}
+    assert labels == {
+        "Download the file (.json)",
+        "Download the table (.csv)",
+        "Download every table (.xlsx)",
+    }
+    table = at.selectbox(key="report_csv_table")
+    assert table.options == ["Answers", "Theme scores", "Gaps against the targets", "Priorities"]
+    assert at.file_uploader(key="report_import_file").label == "Import an assessment file (.json)"
+    assert at.file_uploader(key="report_import_file").allowed_type == [".json"]
+    assert at.file_uploader(key="report_import_csv").allowed_type == [".csv"]
+    assert at.checkbox(key="report_csv_replace").label == "Replace answers that differ"
+
+
+def test_a_submitted_assessment_does_not_offer_the_answers_import(store: Store) -> None:
+    at = report_page(_demo(store, AssessmentStatus.SUBMITTED))
+    keys = {u.key for u in at.file_uploader}
+    assert keys == {"report_import_file"}
+    assert "report_csv_replace" not in {c.key for c in at.checkbox}
+    assert "report_csv_go" not in {b.key for b in at.button}
+    assert "answers are frozen" in markdown(at)
+
+
+def test_the_pdf_is_made_on_request_kept_and_remade_after_a_change(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeRenderer()
+    monkeypatch.setattr(app_pages.common, "renderer", lambda: fake)
+    draft = _demo(store, AssessmentStatus.DRAFT)
+    at = report_page(draft)
+    assert fake.calls == 0  # nothing is made just by opening the page
+    at.selectbox(key="report_csv_table").set_value("gaps").run()
+    at.button(key="report_pdf_make").click().run()
+    assert not at.exception
+    assert fake.calls == 1
+    pdf = at.get("download_button")[0]
+    assert pdf.label == "Download the PDF report"
+    assert pdf.proto.type == "primary"
+    assert "report_pdf_make" not in {b.key for b in at.button}
+    assert at.selectbox(key="report_csv_table").value == "gaps"  # the page kept its state
+
+    at.run()
+    assert fake.calls == 1  # kept for the session, not made again on every rerun
+
+    question = store.answers(draft.id or 0)[0]
+    changed = question.model_copy(update={"status": Status.LEVEL, "level": 4 if question.level != 4 else 3})
+    store.save_answer(draft.id or 0, changed, "Someone else", expected_version=question.version)
+    at.run()
+    assert "Download the PDF report" not in {b.label for b in at.get("download_button")}
+    assert "changed since the report was made" in "\n".join(c.value for c in at.caption)
+    assert at.button(key="report_pdf_make")
+
+
+def test_a_report_that_cannot_be_made_says_why_without_a_traceback(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message = "The report took longer than 60 seconds and was stopped; your answers are safe."
+    fake = FakeRenderer(ReportError(message))
+    monkeypatch.setattr(app_pages.common, "renderer", lambda: fake)
+    at = report_page(_demo(store, AssessmentStatus.SUBMITTED))
+    at.button(key="report_pdf_make").click().run()
+    assert not at.exception
+    assert message in [e.value for e in at.error]
+    assert "Download the PDF report" not in {b.label for b in at.get("download_button")}
+    assert at.button(key="report_pdf_make")  # the person can try again
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'{"format": "other"}', "this is not a City Cohesion assessment file"),
+        (RIVERTON.read_bytes().replace(b'"level": 2', b'"level": 3', 1), "integrity check failed"),
+        (b"\xff\xfe not text", "not UTF-8 text"),
+    ],
+)
+def test_a_bad_assessment_file_is_refused_with_its_problem_and_nothing_written(
+    store: Store, data: bytes, expected: str
+) -> None:
+    before = counts(store)
+    at = report_page(_demo(store, AssessmentStatus.DRAFT))
+    at.file_uploader(key="report_import_file").upload("bad.json", data, "application/json").run()
+    assert not at.exception
+    assert "This file cannot be imported; nothing was changed." in errors(at)
+    assert expected in errors(at)
+    assert "report_import_go" not in {b.key for b in at.button}
+    assert counts(store) == before
+
+
+def test_an_assessment_file_is_previewed_then_imported_and_can_be_opened(store: Store) -> None:
+    before_cities, before_assessments = counts(store)
+    at = report_page(_demo(store, AssessmentStatus.DRAFT))
+    at.file_uploader(key="report_import_file").upload(RIVERTON.name, RIVERTON.read_bytes(), "application/json").run()
+    assert not at.exception
+    preview = plain(markdown(at))
+    assert "Assessment “Riverton 2026 (worked example)” (submitted)" in preview
+    assert "A new city will be created: Riverton (fictional), Fictional." in preview
+    answers = len(riverton()["answers"])
+    assert f"Answers to import: **{answers}**" in preview
+    assert counts(store) == (before_cities, before_assessments)  # a preview writes nothing
+
+    at.button(key="report_import_go").click().run()
+    assert not at.exception
+    assert counts(store) == (before_cities + 1, before_assessments + 1)
+    city = next(c for c in store.cities() if c.name == "Riverton (fictional)")
+    made = store.assessments(city.id)[0]
+    assert made.title == "Riverton 2026 (worked example)"
+    assert len(store.answers(made.id or 0)) == answers
+    assert "Imported “Riverton 2026 (worked example)”." in plain(at.success[0].value)
+    assert "report_import_go" not in {b.key for b in at.button}  # no second import by a double click
+
+    at.button(key="report_import_open").click().run()
+    assert at.session_state["selected_assessment"] == made.id
+    assert at.session_state["selected_city"] == city.id
+
+
+def test_the_preview_escapes_markdown_in_the_file(store: Store) -> None:
+    content = riverton()
+    content["assessment"] = {**content["assessment"], "title": "[click me](http://evil.example) **now**"}
+    at = report_page(_demo(store, AssessmentStatus.DRAFT))
+    at.file_uploader(key="report_import_file").upload("evil.json", signed(content), "application/json").run()
+    shown = markdown(at)
+    assert r"\[click me\]\(http\:" in shown
+    assert "[click me](" not in shown
+    assert r"\*\*now\*\*" in shown
+
+
+def test_answers_from_a_spreadsheet_need_replace_to_overwrite_then_say_how_many_changed(store: Store) -> None:
+    draft = _demo(store, AssessmentStatus.DRAFT)
+    stored = next(a for a in store.answers(draft.id or 0) if a.status == "level")
+    level = 4 if stored.level != 4 else 3
+    sheet = f"question_id,status,level\n{stored.question_id},level,{level}\n".encode()
+    at = report_page(draft)
+    at.file_uploader(key="report_import_csv").upload("answers.csv", sheet, "text/csv").run()
+    at.button(key="report_csv_go").click().run()
+    assert not at.exception
+    assert "The answers were not imported; nothing was changed." in errors(at)
+    assert "already have a different answer" in errors(at)
+    assert _level(store, draft, stored.question_id) == stored.level
+
+    at.checkbox(key="report_csv_replace").check().run()
+    at.button(key="report_csv_go").click().run()
+    assert not at.exception
+    assert at.success[0].value == "1 answer changed."
+    assert _level(store, draft, stored.question_id) == level
+
+
+def _level(store: Store, record: AssessmentRecord, question_id: str) -> int | None:
+    answer: RecordedAnswer = next(a for a in store.answers(record.id or 0) if a.question_id == question_id)
+    return answer.level
