@@ -33,6 +33,7 @@ pages = {
     ],
     "Reference": [
         st.Page(PAGES["framework"], title="Framework", icon=":material/menu_book:", url_path="framework"),
+        st.Page(PAGES["practices"], title="Practices", icon=":material/lightbulb:", url_path="practices"),
     ],
 }
 page = st.navigation(pages)

@@ -38,6 +38,7 @@ PAGES = {
     "compare": "app_pages/compare.py",
     "report": "app_pages/report.py",
     "framework": "app_pages/framework.py",
+    "practices": "app_pages/practices.py",
 }
 
 
