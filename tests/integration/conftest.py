@@ -141,3 +141,18 @@ def store(db_url: str, frameworks: dict[str, Framework]) -> Iterator[Store]:
     opened = Store.open(db_url, frameworks)
     yield opened
     opened.engine.dispose()
+
+
+@pytest.fixture
+def app_store(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """A fresh SQLite store that the app under AppTest also uses (through ``DATABASE_URL``)."""
+    import streamlit as st
+
+    path = tmp_path / "app.db"
+    shutil.copy(sqlite_template, path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    st.cache_resource.clear()  # the app's cached store must point at this file
+    opened = Store.open(f"sqlite:///{path}", load_frameworks())
+    yield opened
+    opened.engine.dispose()
+    st.cache_resource.clear()

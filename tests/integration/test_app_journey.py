@@ -14,9 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from questionnaire.loader import load_frameworks
 from scoring.records import AssessmentStatus, City, RecordedAnswer
-from storage.migrate import upgrade_database
 from storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -25,12 +23,8 @@ QUESTIONNAIRE = "app_pages/questionnaire.py"
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_resource.clear()
-    upgrade_database(url)
-    return Store.open(url, load_frameworks())
+def store(app_store: Store) -> Store:
+    return app_store
 
 
 @pytest.fixture

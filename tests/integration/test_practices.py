@@ -8,13 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from questionnaire.loader import load_frameworks
 from reporting.sources import context_from_store
 from scoring.records import City, RecordedAnswer
-from storage.migrate import upgrade_database
 from storage.store import Store
 from tests.integration.test_cli import FIXTURES, ROOT, run_cli
 
@@ -60,12 +57,8 @@ def test_framework_check_names_a_bad_practice_quote_or_a_theme_left_without_prac
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_resource.clear()
-    upgrade_database(url)
-    return Store.open(url, load_frameworks())
+def store(app_store: Store) -> Store:
+    return app_store
 
 
 def test_the_practices_page_filters_by_theme_region_and_kind(store: Store) -> None:
