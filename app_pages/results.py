@@ -25,7 +25,7 @@ context = context_from_store(store(), record.id or 0)
 st.title("Results")
 st.caption(f"{md(context.city_name)} · {md(context.title)} · {status_label(record)}")
 
-index, band, completeness, evidence, conservative = st.columns(5)
+index, completeness, evidence, conservative = st.columns(4)
 previous = context.previous
 delta = previous.overall_delta if previous else None
 index.metric(
@@ -34,7 +34,6 @@ index.metric(
     delta=None if delta is None else round(delta),
     help="Change since the previous submitted assessment." if delta is not None else None,
 )
-band.metric("Band", context.overall_band or "–")
 completeness.metric(
     "Questions answered", _share(context.completeness), help=f"{context.answered} of {context.applicable}"
 )
@@ -42,7 +41,7 @@ evidence.metric("Answers with evidence", _share(context.evidence_coverage))
 conservative.metric(
     "Conservative index", _points(context.conservative), help="Unanswered questions counted as level 0."
 )
-st.caption(context.overall_band_meaning)
+st.markdown(f"Band: **{context.overall_band or 'not enough answers yet'}**. {context.overall_band_meaning}")
 if previous:
     st.caption(f"Compared with **{md(previous.title)}**, started {previous.started_on:%Y-%m-%d}.")
 

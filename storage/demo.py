@@ -103,11 +103,9 @@ def create_demo(store: Store, framework: Framework, by: str, today: datetime | N
         team=DEMO_TEAM,
         started_at=today,
     )
-    for question_id in [q.id for q in framework.themes[0].questions][:3]:
-        stored = {a.question_id: a for a in store.answers(draft.id or 0)}[question_id]
-        if stored.status is Status.LEVEL:
-            better = stored.model_copy(
-                update={"level": min(4, (stored.level or 0) + 1), "note": "Demo: improved this year."}
-            )
-            store.save_answer(draft.id or 0, better, DEMO_TEAM[0], expected_version=stored.version)
+    stored = store.answers(draft.id or 0)
+    improvable = [a for a in stored if a.status is Status.LEVEL and (a.level or 0) < 4][::9][:6]
+    for answer in improvable:  # a few answers have moved on this year; the rest wait for confirmation
+        better = answer.model_copy(update={"level": (answer.level or 0) + 1, "note": "Demo: improved this year."})
+        store.save_answer(draft.id or 0, better, DEMO_TEAM[0], expected_version=answer.version)
     return [*created, draft]
