@@ -155,7 +155,7 @@ def match_practices(
     for gap in gaps:
         scored = []
         for practice in library.for_theme(gap.theme_id):
-            questions = tuple(q for q in practice.questions if q in gap.below_target)
+            questions = tuple(q for q in gap.below_target if q in practice.questions)  # framework order
             question_fit = len(questions) / max(1, len(gap.below_target))
             current = min(
                 (level for q in questions if (level := gap.below_target[q]) is not None), default=gap.theme_level
