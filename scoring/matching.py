@@ -121,9 +121,12 @@ def _reason(practice: Practice, gap: Gap, questions: tuple[str, ...], city: City
     else:
         theme = next(t for t in framework.themes if t.id == gap.theme_id)
         first = f"Works on {text_in(theme.title)} as a whole"
-    first += (
-        f" and helps reach level {practice.helps_reach} ({text_in(framework.level(practice.helps_reach).name).lower()})"
-    )
+    level_name = text_in(framework.level(practice.helps_reach).name).lower()
+    at = min((level for q in questions if (level := gap.below_target[q]) is not None), default=None)
+    if at is not None and practice.helps_reach <= at:
+        first += f"; it works at level {practice.helps_reach} ({level_name}) and can make what you have sturdier"
+    else:
+        first += f" and helps reach level {practice.helps_reach} ({level_name})"
     shared = sorted(set(practice.challenges) & set(city.challenges))
     if practice.city:
         alike = _like(city, practice.region, practice.population_band, shared, framework)
