@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from questionnaire.coverage import Coverage, measure_coverage
@@ -63,12 +64,12 @@ DbOption = Annotated[
 def _load_all(base: Path) -> list[Framework]:
     folders = available_frameworks(base)
     if not folders:
-        errors.print(f"[red]No framework found under {base}[/red]")
+        errors.print(f"[red]No framework found under {escape(str(base))}[/red]")
         raise typer.Exit(2)
     try:
         return [load_framework(folder) for folder in folders]
     except FrameworkError as exc:
-        errors.print(f"[red]Framework error:[/red] {exc}", markup=True, highlight=False)
+        errors.print(f"[red]Framework error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
 
 
@@ -135,7 +136,7 @@ def _library(folder: Path) -> PracticeLibrary | None:
     try:
         return load_practices(folder)
     except FrameworkError as exc:
-        errors.print(f"[red]Practice library error:[/red] {exc}", markup=True, highlight=False)
+        errors.print(f"[red]Practice library error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
 
 
@@ -177,7 +178,7 @@ def score(
         framework = load_framework(folder)
         summary = summarise(framework, sheet.recorded_answers(), sheet.assessment.targets, sheet.city.challenges)
     except (ValueError, FrameworkError, ImportRefused) as exc:  # AnswerError is a ValueError
-        errors.print(f"[red]Cannot score {file}:[/red] {exc}", highlight=False)
+        errors.print(f"[red]Cannot score {escape(str(file))}:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -240,7 +241,7 @@ def db_upgrade(
     try:
         revision = upgrade_database(url)
     except (SQLAlchemyError, OSError) as exc:
-        errors.print(f"[red]Could not prepare the database:[/red] {exc}", highlight=False)
+        errors.print(f"[red]Could not prepare the database:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     console.print(f"Database ready at revision {revision}.", highlight=False)
 
@@ -262,7 +263,7 @@ def _open_store(db: str | None) -> Store:
         upgrade_database(url)
         return Store.open(url, load_frameworks())
     except (SQLAlchemyError, OSError, StorageError) as exc:
-        errors.print(f"[red]Could not open the database:[/red] {exc}", highlight=False)
+        errors.print(f"[red]Could not open the database:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
 
 
@@ -275,10 +276,10 @@ def demo(db: DbOption = None) -> None:
     try:
         created = create_demo(store, store.framework(DEFAULT_FRAMEWORK_ID), _actor())
     except (ValueError, StorageError) as exc:
-        errors.print(f"[red]No demo created:[/red] {exc}", highlight=False)
+        errors.print(f"[red]No demo created:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     for record in created:
-        console.print(f"Assessment {record.id}: {record.title} ({record.status.value})", highlight=False)
+        console.print(f"Assessment {record.id}: {record.title} ({record.status.value})", highlight=False, markup=False)
 
 
 @app.command("list")
@@ -302,7 +303,7 @@ def list_assessments(
         return
     table = Table("City", "Assessment", "Title", "Status", "Started", "Framework")
     for city in cities:
-        label = f"{city.id} {city.name}, {city.country}"
+        label = escape(f"{city.id} {city.name}, {city.country}")
         for record in by_city[city.id] or [None]:
             if record is None:
                 table.add_row(label, "–", "no assessments yet", "", "", "")
@@ -310,7 +311,7 @@ def list_assessments(
             table.add_row(
                 label,
                 str(record.id),
-                record.title,
+                escape(record.title),
                 record.status.value,
                 record.started_at.strftime("%Y-%m-%d"),
                 f"{record.framework_id} {record.framework_version}",
@@ -349,10 +350,10 @@ def export(
         else:
             data = transfer.export_xlsx(store, assessment)
     except (StorageError, ValueError) as exc:
-        errors.print(f"[red]Nothing exported:[/red] {exc}", highlight=False)
+        errors.print(f"[red]Nothing exported:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     _write_atomically(out, data)
-    console.print(f"Wrote {out} ({len(data):,} bytes).", highlight=False)
+    console.print(f"Wrote {out} ({len(data):,} bytes).", highlight=False, markup=False)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -363,7 +364,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
         partial.replace(path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        errors.print(f"[red]Could not write {path}:[/red] {exc.strerror or exc}", highlight=False)
+        errors.print(
+            f"[red]Could not write {escape(str(path))}:[/red] {escape(str(exc.strerror or exc))}", highlight=False
+        )
         raise typer.Exit(1) from None
 
 
@@ -435,7 +438,7 @@ def report(
     finally:
         renderer.close()
     _write_atomically(out, pdf)
-    console.print(f"Wrote {out} ({len(pdf):,} bytes).", highlight=False)
+    console.print(f"Wrote {out} ({len(pdf):,} bytes).", highlight=False, markup=False)
 
 
 @app.command("batch-report")
@@ -472,7 +475,7 @@ def batch_report(
                 progress.advance(task)
     finally:
         renderer.close()
-    console.print(f"Wrote {len(latest) - failed} report(s) to {out}.", highlight=False)
+    console.print(f"Wrote {len(latest) - failed} report(s) to {out}.", highlight=False, markup=False)
     if failed:
         raise typer.Exit(1)
 

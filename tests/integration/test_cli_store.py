@@ -63,3 +63,22 @@ def test_csv_and_xlsx_exports_are_written_and_a_bad_import_says_why(tmp_path: Pa
     missing = run_cli("export", "--assessment", "99", "--out", str(tmp_path / "x.json"), "--db", db)
     assert missing.returncode == 1 and "Assessment 99 does not exist" in missing.stderr
     assert not (tmp_path / "x.json").exists()
+
+
+def test_names_that_look_like_terminal_markup_are_printed_as_they_are(tmp_path: Path) -> None:
+    from questionnaire.loader import load_frameworks
+    from scoring.records import City
+    from storage.migrate import upgrade_database
+    from storage.store import Store
+
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade_database(db)
+    store = Store.open(db, load_frameworks())
+    city = store.create_city(
+        City(name="[/bold]Odd [red]Town", country="X", region="other", population_band="under_100k"), "Tester"
+    )
+    store.start_assessment(city.id or 0, "[link=http://x]2026[/link]", "Tester", framework_id="scn-transatlantic")
+    listed = run_cli("list", "--db", db)
+    assert listed.returncode == 0, listed.stderr
+    assert "[/bold]Odd [red]Town" in " ".join(listed.stdout.split()) or "[/bold]Odd" in listed.stdout
+    assert "Traceback" not in listed.stderr
