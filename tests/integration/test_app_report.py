@@ -1,8 +1,8 @@
 """The Report and data page, driven with AppTest on the real app and a real SQLite file.
 
 AppTest cannot read download bytes, so these tests check which downloads are offered; the exports
-themselves are tested in ``test_transfer.py``. The PDF renderer is replaced by a stand-in, so the
-tests need neither Chromium nor WeasyPrint.
+themselves are tested in ``test_transfer.py``. The PDF is made by a real renderer (Chromium for the
+charts, WeasyPrint in a worker) that only counts how often it is asked.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 import app_pages.common
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
-from reporting.pdf import ReportError
+from reporting.context import ReportContext
+from reporting.pdf import ReportRenderer
 from scoring.answers import Status
 from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer
 from storage.demo import create_demo
@@ -77,16 +78,22 @@ def counts(store: Store) -> tuple[int, int]:
     return len(store.cities()), len(store.assessments())
 
 
-class FakeRenderer:
-    def __init__(self, failure: ReportError | None = None) -> None:
-        self.failure = failure
-        self.calls = 0
+class CountingRenderer(ReportRenderer):
+    """The real renderer, counting the reports it is asked for."""
 
-    def render(self, context: object) -> bytes:
+    calls = 0
+
+    def render(self, context: ReportContext) -> bytes:
         self.calls += 1
-        if self.failure:
-            raise self.failure
-        return b"%PDF-1.7 stand-in"
+        return super().render(context)
+
+
+@pytest.fixture(scope="module")
+def real_renderer() -> Iterator[CountingRenderer]:
+    made = CountingRenderer(timeout=120)
+    made.exporter.start()
+    yield made
+    made.close()
 
 
 def test_without_a_chosen_assessment_the_page_points_to_home(store: Store) -> None:
@@ -124,17 +131,17 @@ def test_a_submitted_assessment_does_not_offer_the_answers_import(store: Store) 
 
 
 def test_the_pdf_is_made_on_request_kept_and_remade_after_a_change(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch, real_renderer: CountingRenderer
 ) -> None:
-    fake = FakeRenderer()
-    monkeypatch.setattr(app_pages.common, "renderer", lambda: fake)
+    real_renderer.calls = 0
+    monkeypatch.setattr(app_pages.common, "renderer", lambda: real_renderer)
     draft = _demo(store, AssessmentStatus.DRAFT)
     at = report_page(draft)
-    assert fake.calls == 0  # nothing is made just by opening the page
+    assert real_renderer.calls == 0  # nothing is made just by opening the page
     at.selectbox(key="report_csv_table").set_value("gaps").run()
     at.button(key="report_pdf_make").click().run()
     assert not at.exception
-    assert fake.calls == 1
+    assert real_renderer.calls == 1
     pdf = at.get("download_button")[0]
     assert pdf.label == "Download the PDF report"
     assert pdf.proto.type == "primary"
@@ -142,7 +149,7 @@ def test_the_pdf_is_made_on_request_kept_and_remade_after_a_change(
     assert at.selectbox(key="report_csv_table").value == "gaps"  # the page kept its state
 
     at.run()
-    assert fake.calls == 1  # kept for the session, not made again on every rerun
+    assert real_renderer.calls == 1  # kept for the session, not made again on every rerun
 
     question = store.answers(draft.id or 0)[0]
     changed = question.model_copy(update={"status": Status.LEVEL, "level": 4 if question.level != 4 else 3})
@@ -156,13 +163,15 @@ def test_the_pdf_is_made_on_request_kept_and_remade_after_a_change(
 def test_a_report_that_cannot_be_made_says_why_without_a_traceback(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    message = "The report took longer than 60 seconds and was stopped; your answers are safe."
-    fake = FakeRenderer(ReportError(message))
-    monkeypatch.setattr(app_pages.common, "renderer", lambda: fake)
-    at = report_page(_demo(store, AssessmentStatus.SUBMITTED))
-    at.button(key="report_pdf_make").click().run()
+    impatient = ReportRenderer(timeout=0.05)  # a real render that cannot finish in time
+    monkeypatch.setattr(app_pages.common, "renderer", lambda: impatient)
+    try:
+        at = report_page(_demo(store, AssessmentStatus.SUBMITTED))
+        at.button(key="report_pdf_make").click().run()
+    finally:
+        impatient.close()
     assert not at.exception
-    assert message in [e.value for e in at.error]
+    assert any("took longer than 0 seconds" in e.value and "answers are safe" in e.value for e in at.error)
     assert "Download the PDF report" not in {b.label for b in at.get("download_button")}
     assert at.button(key="report_pdf_make")  # the person can try again
 
