@@ -7,29 +7,23 @@ without harming the app; it fetches nothing but ``data:`` URIs and files inside
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
-import resource
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from reporting.charts import ChartExporter
 from reporting.context import ReportContext
 from reporting.figures import build_figures
+from reporting.layout import REPORT_TEMPLATES, html_to_pdf, prepare_worker, ready
 
 __all__ = ["REPORT_TEMPLATES", "ReportError", "ReportRenderer", "html_to_pdf", "render_html"]
 
 log = logging.getLogger(__name__)
-REPORT_TEMPLATES = Path(__file__).resolve().parent.parent / "report_templates"
 RENDER_TIMEOUT = 60.0
-WORKER_MEMORY_BYTES = 2 * 1024**3
 
 
 class ReportError(Exception):
@@ -51,50 +45,6 @@ def render_html(context: ReportContext) -> str:
     return _environment().get_template("report.html").render(c=context)
 
 
-def _locked_fetcher() -> Any:
-    """A WeasyPrint fetcher that serves ``data:`` URIs and files inside ``report_templates/`` only."""
-    from weasyprint import URLFetcher
-
-    class LockedFetcher(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            if parts.scheme == "data":
-                return super().fetch(url, headers)
-            if parts.scheme == "file" and not parts.netloc:
-                path = Path(unquote(parts.path)).resolve()
-                if path.is_relative_to(REPORT_TEMPLATES) and path.is_file():
-                    return super().fetch(url, headers)
-            log.warning("report refused to fetch %s", url[:200])
-            raise ValueError(f"the report does not fetch {url[:80]}")
-
-    return LockedFetcher(allowed_protocols={"data", "file"}, allow_redirects=False, timeout=3)
-
-
-def html_to_pdf(html: str, author: str = "") -> bytes:
-    """Lay ``html`` out as a tagged PDF/UA-1 document (in whichever process calls it).
-
-    ``author`` goes into the document metadata directly, so user text never sits in an attribute.
-    """
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=REPORT_TEMPLATES.as_uri() + "/", url_fetcher=_locked_fetcher()).render()
-    if author:
-        document.metadata.authors = [author]
-    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
-    return pdf
-
-
-def _prepare_worker() -> None:
-    """Cap the worker's memory and load WeasyPrint once, before the first report."""
-    with contextlib.suppress(ValueError, OSError):  # some systems refuse; the time limit still holds
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
-    import weasyprint  # noqa: F401
-
-
-def _warm() -> bool:
-    return True
-
-
 class ReportRenderer:
     """Makes report PDFs: charts in this process, layout in one warm worker process with a time limit."""
 
@@ -108,9 +58,9 @@ class ReportRenderer:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_prepare_worker
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=prepare_worker
         )
-        pool.submit(_warm)  # start the worker (and WeasyPrint's import) while charts are drawn
+        pool.submit(ready)  # start the worker (and WeasyPrint's import) while charts are drawn
         return pool
 
     def html(self, context: ReportContext) -> tuple[ReportContext, str]:

@@ -1,0 +1,65 @@
+"""Page layout with WeasyPrint, in whichever process calls it (the renderer's worker, usually).
+
+Kept apart from the rest of ``reporting`` so that the worker process imports WeasyPrint and
+nothing else: no pandas, plotly or pydantic to load before the first report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import resource
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+__all__ = ["REPORT_TEMPLATES", "html_to_pdf", "prepare_worker", "ready"]
+
+log = logging.getLogger(__name__)
+REPORT_TEMPLATES = Path(__file__).resolve().parent.parent / "report_templates"
+WORKER_MEMORY_BYTES = 2 * 1024**3
+
+
+def _locked_fetcher() -> Any:
+    """A WeasyPrint fetcher that serves ``data:`` URIs and files inside ``report_templates/`` only."""
+    from weasyprint import URLFetcher
+
+    class LockedFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and not parts.netloc:
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_relative_to(REPORT_TEMPLATES) and path.is_file():
+                    return super().fetch(url, headers)
+            log.warning("report refused to fetch %s", url[:200])
+            raise ValueError(f"the report does not fetch {url[:80]}")
+
+    return LockedFetcher(allowed_protocols={"data", "file"}, allow_redirects=False, timeout=3)
+
+
+def html_to_pdf(html: str, author: str = "") -> bytes:
+    """Lay ``html`` out as a tagged PDF/UA-1 document (in whichever process calls it).
+
+    ``author`` goes into the document metadata directly, so user text never sits in an attribute.
+    """
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=REPORT_TEMPLATES.as_uri() + "/", url_fetcher=_locked_fetcher()).render()
+    if author:
+        document.metadata.authors = [author]
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf
+
+
+def prepare_worker() -> None:
+    """Cap the worker's memory and load WeasyPrint once, before the first report."""
+    with contextlib.suppress(ValueError, OSError):  # some systems refuse; the time limit still holds
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
+    import weasyprint  # noqa: F401
+
+
+def ready() -> bool:
+    """Nothing to do: submitted once so that the worker starts (and loads WeasyPrint) early."""
+    return True
