@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 from pydantic import ValidationError
@@ -194,6 +194,12 @@ def incident(exc: BaseException) -> str:
     code = uuid.uuid4().hex[:8]
     log.error("incident %s", code, exc_info=(type(exc), exc, exc.__traceback__))
     return code
+
+
+def show_chart(figure: Any, key: str) -> None:
+    """A plotly figure from ``reporting.figures`` under its title; its toolbar downloads PNG."""
+    st.subheader(figure.layout.meta["title"])
+    st.plotly_chart(figure, key=key, config={"displaylogo": False})
 
 
 def status_label(record: AssessmentRecord) -> str:

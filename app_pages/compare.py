@@ -3,10 +3,9 @@
 from datetime import UTC, datetime
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages.common import PAGES, current_city, md, status_label, store
+from app_pages.common import PAGES, current_city, md, show_chart, status_label, store
 from questionnaire.model import text_in
 from reporting import figures
 from reporting.context import build_context
@@ -16,7 +15,6 @@ from scoring.benchmarks import MIN_GROUP, benchmark
 from scoring.comparison import CHANGES
 from scoring.scores import theme_scores
 
-CHART_CONFIG = {"displaylogo": False}
 KINDS = [kind for kind in CHANGES if kind != "unchanged"]
 PEER_GROUPS = {
     "all": "All sharing cities",
@@ -32,11 +30,6 @@ def _points(value: float | None) -> str:
 
 def _rounded(value: float) -> int | None:
     return None if pd.isna(value) else round(float(value))
-
-
-def _chart(figure: go.Figure, key: str) -> None:
-    st.subheader(figure.layout.meta["title"])
-    st.plotly_chart(figure, key=key, config=CHART_CONFIG)
 
 
 city = current_city()
@@ -101,7 +94,7 @@ else:
 
     change_figure = figures.changes(context)
     if change_figure is not None:
-        _chart(change_figure, "compare_changes_chart")
+        show_chart(change_figure, "compare_changes_chart")
     if context.theme_changes:
         st.dataframe(
             pd.DataFrame(
@@ -177,7 +170,7 @@ if len(trend_records) >= 3:
     )
     trend_figure = figures.changes(trend)
     if trend_figure is not None:
-        _chart(trend_figure, "compare_trend_chart")
+        show_chart(trend_figure, "compare_trend_chart")
 
 st.header("Benchmarks")
 st.caption(

@@ -3,12 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import ask_who, attempt, md, require_assessment, status_label, store
+from app_pages.common import ask_who, attempt, md, require_assessment, show_chart, status_label, store
 from reporting import figures
 from reporting.sources import context_from_store
 
 SAVED_KEY = "results_targets_saved"
-CHART_CONFIG = {"displaylogo": False}
 
 
 def _points(value: float | None) -> str:
@@ -47,8 +46,7 @@ if previous:
 
 charts = {"radar": figures.radar(context), "bars": figures.bars(context), "heatmap": figures.heatmap(context)}
 for chart_id, figure in charts.items():
-    st.subheader(figure.layout.meta["title"])
-    st.plotly_chart(figure, key=f"results_chart_{chart_id}", config=CHART_CONFIG)
+    show_chart(figure, f"results_chart_{chart_id}")
 
 st.header("Priorities")
 st.caption("Themes below their target, the largest gaps in the themes that matter most to the city first.")
