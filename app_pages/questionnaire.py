@@ -279,6 +279,30 @@ for question in theme.questions:
             else:
                 st.caption(f":material/check_circle: Saved at {when} by {md(answer.answered_by)}")
 
+
+def go_to_theme(target: str) -> None:
+    """Switch the theme picker (a button callback, so before the picker is drawn again)."""
+    st.session_state["questionnaire_theme"] = target
+
+
+position = theme_ids.index(theme_id)
+back, forward = st.columns(2)
+if position > 0:
+    back.button(
+        f"← {theme_label(theme_ids[position - 1])}",
+        key="questionnaire_previous",
+        on_click=go_to_theme,
+        args=(theme_ids[position - 1],),
+    )
+if position < len(theme_ids) - 1:
+    forward.button(
+        f"{theme_label(theme_ids[position + 1])} →",
+        key="questionnaire_next",
+        on_click=go_to_theme,
+        args=(theme_ids[position + 1],),
+        type="primary",
+    )
+
 if record.status is AssessmentStatus.DRAFT and by:
     st.divider()
     st.subheader("Submit the assessment")

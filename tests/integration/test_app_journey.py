@@ -210,3 +210,14 @@ def test_an_unexpected_error_shows_a_friendly_message_with_an_incident_number(
     message = " ".join(e.value for e in at.error)
     assert "Something went wrong" in message and "incident" in message
     assert "Traceback" not in message and "nosuchdb" not in message
+
+
+def test_next_and_previous_move_between_themes_and_answers_stay(store: Store, draft: int) -> None:
+    at = open_app(store, draft, page=QUESTIONNAIRE)
+    widget(at, draft, "Q1.1", "answer").set_value(2).run()
+    assert "questionnaire_previous" not in {b.key for b in at.button}  # the first theme has no previous
+    at.button(key="questionnaire_next").click().run()
+    assert at.selectbox(key="questionnaire_theme").value == "T2"
+    at.button(key="questionnaire_previous").click().run()
+    assert at.selectbox(key="questionnaire_theme").value == "T1"
+    assert widget(at, draft, "Q1.1", "answer").value == 2
