@@ -25,7 +25,6 @@ from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import summarise
 
 __all__ = [
-    "CHART_IDS",
     "ChartSlot",
     "PracticeRow",
     "ReportContext",
@@ -33,7 +32,6 @@ __all__ = [
 ]
 
 PRODUCT = "City Cohesion Self-Assessment"
-CHART_IDS = ("radar", "bars", "heatmap", "changes")
 PRIORITY_GAPS = 5
 """How many of the highest-priority gaps get matched practices."""
 EVIDENCE_LABELS = {

@@ -1,8 +1,7 @@
 """The PDF: Jinja2 lays the context out as HTML, WeasyPrint turns it into a tagged A4 PDF.
 
-WeasyPrint runs in a separate worker process so that a report that takes too long can be stopped
-without harming the app; it fetches nothing but ``data:`` URIs and files inside
-``report_templates/`` (one locked fetcher, passed to every ``HTML()``).
+WeasyPrint runs in a separate worker process (``reporting/layout.py``, whose one document passes
+the locked fetcher) so that a report that takes too long can be stopped without harming the app.
 """
 
 from __future__ import annotations

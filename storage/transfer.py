@@ -15,7 +15,7 @@ from questionnaire.model import Framework, first_problem, text_in
 from scoring.answers import AnswerError, Evidence, Status, answers_frame
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import summarise
-from storage.errors import ImportRefused
+from storage.errors import ImportRefused, StorageError
 from storage.portable import PortableFile, dump_portable, read_portable
 from storage.spreadsheet import SpreadsheetError, read_csv_table, to_csv_bytes, to_xlsx_bytes
 from storage.store import Store
@@ -95,7 +95,7 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
     file = read_portable(data)
     try:
         framework = store.framework(file.framework.id)
-    except Exception as exc:
+    except StorageError as exc:  # the framework is not installed
         raise ImportRefused([str(exc)]) from None
     given = file.recorded_answers()
     left_behind: list[str] = []
