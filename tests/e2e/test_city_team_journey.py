@@ -20,17 +20,23 @@ def level_label(framework, question, level: int) -> str:  # type: ignore[no-unty
     return f"{level} · {text_in(framework.level(level).name)}: {text_in(question.levels[level])}"
 
 
+def current(page):  # type: ignore[no-untyped-def]
+    """The page's elements without the stale ones Streamlit keeps on screen while a rerun is under way."""
+    return page.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
+
+
 def say_who(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("Your name").fill("Ana Ruiz")
     page.get_by_label("Your role (for example: cohesion lead, police liaison)").fill("cohesion lead")
     page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_label("Your name")).to_have_count(0, timeout=30_000)
 
 
 def answer(page, framework, question, level: int) -> None:  # type: ignore[no-untyped-def]
     """Choose a level and wait until the page confirms one more saved answer."""
-    saved = page.get_by_text(re.compile(r"Saved at .* by Ana Ruiz"))
+    saved = current(page).get_by_text(re.compile(r"Saved at .* by Ana Ruiz"))
     before = saved.count()
-    page.get_by_text(level_label(framework, question, level), exact=True).click()
+    current(page).get_by_text(level_label(framework, question, level), exact=True).click()
     expect(saved).to_have_count(before + 1, timeout=20_000)
 
 
