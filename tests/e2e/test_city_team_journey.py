@@ -72,13 +72,13 @@ def test_a_new_user_answers_a_theme_reloads_finishes_and_downloads_the_report(ap
     for question in theme.questions[3:]:
         page.get_by_role("heading", name="Questionnaire").wait_for(timeout=30_000)
         answer(page, framework, question, 2)
-    page.get_by_text("Submit anyway").click()
-    page.get_by_role("button", name="Submit", exact=True).click()
+    current(page).get_by_text("Submit anyway").click()
+    current(page).get_by_role("button", name="Submit", exact=True).click()
     page.get_by_text("Submitted.").wait_for(timeout=30_000)
 
     page.get_by_role("link", name="Report and data").click()
-    page.get_by_role("button", name="Make the PDF report").click()
-    download_button = page.get_by_role("button", name="Download the PDF report")
+    current(page).get_by_role("button", name="Make the PDF report").click()
+    download_button = current(page).get_by_role("button", name="Download the PDF report")
     download_button.wait_for(timeout=120_000)
     with page.expect_download(timeout=60_000) as download:
         download_button.click()
