@@ -38,6 +38,7 @@ from questionnaire.loader import (
 from questionnaire.model import Framework, text_in
 from questionnaire.practices import PRACTICES_FILE, PracticeLibrary, load_practices
 from questionnaire.sources import seeds_dir
+from reporting.context import ReportVariant
 from scoring.summary import summarise
 from storage.errors import StorageError
 
@@ -58,6 +59,10 @@ FrameworksOption = Annotated[
 ]
 DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL; default $DATABASE_URL or the local SQLite file.")
+]
+VariantOption = Annotated[
+    ReportVariant,
+    typer.Option("--variant", help="full: every section; summary: a few pages for leadership, no theme detail."),
 ]
 
 
@@ -412,6 +417,7 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
     assessment: Annotated[int | None, typer.Option("--assessment", help="Assessment id (see `list`).")] = None,
     input_file: Annotated[Path | None, typer.Option("--input", help="A portable .json file instead.")] = None,
+    variant: VariantOption = ReportVariant.FULL,
     db: DbOption = None,
 ) -> None:
     """Write the PDF gap report of a stored assessment or of a portable file."""
@@ -428,9 +434,9 @@ def report(
     try:
         if input_file is not None:
             file = read_portable(_read_bytes(input_file))
-            context = context_from_file(file, load_frameworks()[file.framework.id])
+            context = context_from_file(file, load_frameworks()[file.framework.id], variant=variant)
         else:
-            context = context_from_store(_open_store(db), assessment or 0)
+            context = context_from_store(_open_store(db), assessment or 0, variant=variant)
         pdf = renderer.render(context)
     except (StorageError, ImportRefused, ReportError, ValueError, KeyError) as exc:
         errors.print(f"[red]No report written:[/red] {exc}", highlight=False, markup=False)
@@ -445,6 +451,7 @@ def report(
 def batch_report(
     out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if needed).")],
     workers: Annotated[int, typer.Option("--workers", min=1, max=8, help="Layout processes.")] = 2,
+    variant: VariantOption = ReportVariant.FULL,
     db: DbOption = None,
 ) -> None:
     """Write the report of every city's latest assessment, charts and layout overlapping."""
@@ -464,7 +471,7 @@ def batch_report(
             task = progress.add_task("Reports", total=len(latest))
             pending = []
             for record in latest:  # each report is laid out in a worker while the next one is charted here
-                charted, html = renderer.html(context_from_store(store, record.id or 0))
+                charted, html = renderer.html(context_from_store(store, record.id or 0, variant=variant))
                 pending.append((record, renderer.submit(html, charted.city_name)))
             for record, future in pending:
                 try:

@@ -26,6 +26,7 @@ from app_pages.common import (
     require_assessment,
     store,
 )
+from reporting.context import ReportVariant
 from reporting.pdf import ReportError
 from reporting.sources import context_from_store
 from scoring.records import AssessmentRecord, AssessmentStatus, City, RecordedAnswer
@@ -118,13 +119,20 @@ st.markdown(
     "Where the city stands theme by theme, the gaps against its targets, the next steps that would close "
     "them, and practices from peer cities. Making the report takes up to a minute."
 )
-current = fingerprint(record, city, store().answers(assessment_id))
+variant = st.radio(
+    "Which report",
+    options=list(ReportVariant),
+    format_func=lambda v: v.label,
+    captions=[v.description for v in ReportVariant],
+    key="report_pdf_variant",
+)
+current = (fingerprint(record, city, store().answers(assessment_id)), variant.value)
 built = st.session_state.get(PDF_KEY)
 if built and built["key"] == current:
     st.download_button(
         "Download the PDF report",
         data=built["pdf"],
-        file_name=f"cohesion-report-{name_part}.pdf",
+        file_name=f"cohesion-report-{'' if variant is ReportVariant.FULL else 'summary-'}{name_part}.pdf",
         mime="application/pdf",
         on_click="ignore",
         key="report_pdf",
@@ -133,13 +141,14 @@ if built and built["key"] == current:
     )
     st.caption("Made from the answers as they are now.")
 else:
-    if built and built["assessment"] == assessment_id:
+    if built and built["assessment"] == assessment_id and built["key"][0] != current[0]:
         st.caption("The assessment changed since the report was made; make it again for the latest answers.")
     if st.button("Make the PDF report", key="report_pdf_make", type="primary", icon=":material/picture_as_pdf:"):
         with st.spinner("Making the report: drawing the charts and laying out the pages…"):
             try:
                 pdf = attempt(
-                    lambda: renderer().render(context_from_store(store(), assessment_id)), "The report was not made"
+                    lambda: renderer().render(context_from_store(store(), assessment_id, variant=variant)),
+                    "The report was not made",
                 )
             except ReportError as exc:
                 pdf = None

@@ -6,6 +6,7 @@ A full demo assessment with two earlier ones (four plotly charts, every section)
 
 from __future__ import annotations
 
+import io
 import os
 import resource
 import statistics
@@ -16,8 +17,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from benchmarks.common import median_seconds, report
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
+from reporting.context import ReportVariant
 from reporting.figures import build_figures
 from reporting.pdf import ReportRenderer, html_to_pdf
 from reporting.sources import context_from_store
@@ -64,11 +68,11 @@ def main() -> None:
         renderer.exporter.start()
         renderer.render(context_from_store(store, draft))  # warm: Chromium, worker, imports
 
-        def fresh_context(n: int):  # a new assessment each time, so no chart is cached
+        def fresh_context(n: int, variant: ReportVariant = ReportVariant.FULL):  # new answers: no chart is cached
             answer = RecordedAnswer(question_id="Q2.1", level=n % 5, note=f"run {n}")
             stored = {a.question_id: a for a in store.answers(draft)}["Q2.1"]
             store.save_answer(draft, answer, "Bench", stored.version)
-            return context_from_store(store, draft)
+            return context_from_store(store, draft, variant=variant)
 
         warm_new = []
         for n in range(5):
@@ -76,6 +80,13 @@ def main() -> None:
             start = time.perf_counter()
             renderer.render(context)
             warm_new.append(time.perf_counter() - start)
+        warm_summary = []
+        for n in range(5):
+            context = fresh_context(n + 10, ReportVariant.SUMMARY)
+            start = time.perf_counter()
+            summary_pdf = renderer.render(context)
+            warm_summary.append(time.perf_counter() - start)
+        summary_pages = len(PdfReader(io.BytesIO(summary_pdf)).pages)
         context = fresh_context(99)
         renderer.render(context)
         cached = median_seconds(lambda: renderer.render(context), repeat=5)
@@ -95,28 +106,13 @@ def main() -> None:
         in_process = median_seconds(lambda: html_to_pdf(html), repeat=3)
         renderer.close()
 
-        cold = []
-        for _ in range(3):
-            cold.append(
-                _timed(
-                    lambda: subprocess.run(
-                        [
-                            sys.executable,
-                            "cli.py",
-                            "report",
-                            "--assessment",
-                            str(draft),
-                            "--db",
-                            url,
-                            "--out",
-                            str(Path(folder) / "cold.pdf"),
-                        ],
-                        cwd=ROOT,
-                        check=True,
-                        capture_output=True,
-                    )
-                )
-            )
+        def cold_report(variant: ReportVariant) -> float:
+            command = [sys.executable, "cli.py", "report", "--assessment", str(draft), "--db", url]
+            command += ["--variant", variant.value, "--out", str(Path(folder) / f"cold-{variant.value}.pdf")]
+            return _timed(lambda: subprocess.run(command, cwd=ROOT, check=True, capture_output=True))
+
+        cold = [cold_report(ReportVariant.FULL) for _ in range(3)]
+        cold_summary = [cold_report(ReportVariant.SUMMARY) for _ in range(3)]
 
         _fill_batch(store, draft, batch)
         batch_s = _timed(
@@ -127,7 +123,7 @@ def main() -> None:
                 capture_output=True,
             )
         )
-        pages = len(__import__("pypdf").PdfReader(Path(folder) / "cold.pdf").pages)
+        pages = len(PdfReader(Path(folder) / "cold-full.pdf").pages)
 
     warm = statistics.median(warm_new)
     report(
@@ -136,6 +132,9 @@ def main() -> None:
             "pages": float(pages),
             "warm_new_assessment_s": warm,
             "warm_cached_charts_s": cached,
+            "summary_pages": float(summary_pages),
+            "warm_summary_new_assessment_s": statistics.median(warm_summary),
+            "cold_cli_summary_s": statistics.median(cold_summary),
             "cold_cli_process_s": statistics.median(cold),
             "weasyprint_only_s": weasy_only,
             "weasyprint_in_process_s": in_process,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
+from enum import StrEnum
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -28,6 +29,7 @@ __all__ = [
     "ChartSlot",
     "PracticeRow",
     "ReportContext",
+    "ReportVariant",
     "build_context",
 ]
 
@@ -41,6 +43,28 @@ EVIDENCE_LABELS = {
     "independently_evaluated": "Independently evaluated",
 }
 STATUS_LABELS = {Status.NOT_APPLICABLE.value: "Not applicable", Status.DONT_KNOW.value: "Don't know"}
+
+
+class ReportVariant(StrEnum):
+    """How much the report holds: everything, or what leadership needs in a few pages."""
+
+    FULL = "full"
+    SUMMARY = "summary"
+
+    @property
+    def label(self) -> str:
+        """The name a city team sees."""
+        return {"full": "Full report", "summary": "Summary for leadership"}[self.value]
+
+    @property
+    def description(self) -> str:
+        """What the variant holds, in one sentence."""
+        if self is ReportVariant.FULL:
+            return "Every section: a page or more per theme with each question, next step and note, and every answer."
+        return (
+            "The summary, the charts, every theme at a glance, the action plan with its next steps, peer practices, "
+            "changes and the method; without the theme-by-theme detail and the list of every answer."
+        )
 
 
 class _Part(BaseModel):
@@ -218,6 +242,7 @@ class ReportContext(_Part):
     """Everything the report template shows, and nothing it has to work out."""
 
     product: str
+    variant: ReportVariant
     generated_at: datetime
     language: str
     city_name: str
@@ -356,13 +381,15 @@ def build_context(
     peers: Sequence[Peer] = (),
     generated_at: datetime,
     language: str = "en",
+    variant: ReportVariant = ReportVariant.FULL,
 ) -> ReportContext:
     """Score ``record`` and set out everything its report shows.
 
     ``earlier`` holds the city's earlier assessments, oldest first; the last one is "previous".
     Each priority gap gets practices from ``library`` (matched, with reasons) and cities to talk to
     from ``peers`` (cities that share their results); without a library the report points each
-    priority gap to the findings of the briefs it draws on.
+    priority gap to the findings of the briefs it draws on. ``variant`` says which sections the
+    template lays out; the context holds every section either way.
     """
     summary = summarise(framework, given, record.targets, city.challenges)
     by_question = {a.question_id: a for a in given}
@@ -501,6 +528,7 @@ def build_context(
     scored = sorted((t for t in themes if t.score is not None), key=lambda t: (-(t.score or 0), t.id))
     return ReportContext(
         product=PRODUCT,
+        variant=variant,
         generated_at=generated_at,
         language=language,
         city_name=city.name,

@@ -8,7 +8,7 @@ from functools import lru_cache
 from questionnaire.loader import BUILTIN_FRAMEWORKS
 from questionnaire.model import Framework
 from questionnaire.practices import PracticeLibrary, load_practices
-from reporting.context import ReportContext, build_context
+from reporting.context import ReportContext, ReportVariant, build_context
 from scoring.matching import Peer
 from scoring.records import AssessmentRecord, AssessmentStatus
 from scoring.summary import summarise
@@ -50,7 +50,9 @@ def peers_from_store(store: Store, framework: Framework, exclude_city: int | Non
     return peers
 
 
-def context_from_store(store: Store, assessment_id: int, now: datetime | None = None) -> ReportContext:
+def context_from_store(
+    store: Store, assessment_id: int, now: datetime | None = None, variant: ReportVariant = ReportVariant.FULL
+) -> ReportContext:
     """The report of a stored assessment, compared with the city's submitted assessments before it."""
     record = store.assessment(assessment_id)
     city = store.city(record.city_id or 0)
@@ -73,10 +75,13 @@ def context_from_store(store: Store, assessment_id: int, now: datetime | None = 
         library=practice_library(framework.id),
         peers=peers_from_store(store, framework, city.id),
         generated_at=now or datetime.now(UTC),
+        variant=variant,
     )
 
 
-def context_from_file(file: PortableFile, framework: Framework, now: datetime | None = None) -> ReportContext:
+def context_from_file(
+    file: PortableFile, framework: Framework, now: datetime | None = None, variant: ReportVariant = ReportVariant.FULL
+) -> ReportContext:
     """The report of a portable file on its own (no earlier assessments to compare with).
 
     Raises ``ValueError`` when the file was made with another version of the framework.
@@ -93,4 +98,5 @@ def context_from_file(file: PortableFile, framework: Framework, now: datetime | 
         file.recorded_answers(),
         library=practice_library(framework.id),
         generated_at=now or datetime.now(UTC),
+        variant=variant,
     )

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import app_pages.common
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
-from reporting.context import ReportContext
+from reporting.context import ReportContext, ReportVariant
 from reporting.pdf import ReportRenderer
 from scoring.answers import Status
 from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer
@@ -82,9 +82,11 @@ class CountingRenderer(ReportRenderer):
     """The real renderer, counting the reports it is asked for."""
 
     calls = 0
+    variants: list[ReportVariant] = []
 
     def render(self, context: ReportContext) -> bytes:
         self.calls += 1
+        self.variants.append(context.variant)
         return super().render(context)
 
 
@@ -158,6 +160,26 @@ def test_the_pdf_is_made_on_request_kept_and_remade_after_a_change(
     assert "Download the PDF report" not in {b.label for b in at.get("download_button")}
     assert "changed since the report was made" in "\n".join(c.value for c in at.caption)
     assert at.button(key="report_pdf_make")
+
+
+def test_the_summary_is_made_when_chosen_and_switching_back_asks_for_the_full_report(
+    store: Store, monkeypatch: pytest.MonkeyPatch, real_renderer: CountingRenderer
+) -> None:
+    real_renderer.variants = []
+    monkeypatch.setattr(app_pages.common, "renderer", lambda: real_renderer)
+    at = report_page(_demo(store, AssessmentStatus.DRAFT))
+    choice = at.radio(key="report_pdf_variant")
+    assert choice.value is ReportVariant.FULL and choice.options == ["Full report", "Summary for leadership"]
+    choice.set_value(ReportVariant.SUMMARY).run()
+    at.button(key="report_pdf_make").click().run()
+    assert not at.exception
+    assert real_renderer.variants == [ReportVariant.SUMMARY]
+    assert at.get("download_button")[0].label == "Download the PDF report"
+
+    at.radio(key="report_pdf_variant").set_value(ReportVariant.FULL).run()
+    assert "Download the PDF report" not in {b.label for b in at.get("download_button")}
+    assert at.button(key="report_pdf_make")
+    assert "changed since the report was made" not in "\n".join(c.value for c in at.caption)
 
 
 def test_a_report_that_cannot_be_made_says_why_without_a_traceback(

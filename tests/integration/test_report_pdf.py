@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from questionnaire.model import Framework
 from reporting.charts import ChartExporter, browser_available
-from reporting.context import ReportContext
+from reporting.context import ReportContext, ReportVariant
 from reporting.figures import build_figures
 from reporting.pdf import ReportError, ReportRenderer, html_to_pdf
 from reporting.sources import context_from_store
@@ -76,6 +76,19 @@ def test_the_report_reads_back_with_city_themes_index_and_top_priority(
     top = demo_context.priorities[0]
     assert f"1. {top.theme_id} · {top.theme_title}" in text
     assert "Page 3 of" in text
+
+
+def test_the_summary_report_is_half_the_length_with_every_theme_and_no_answer_list(
+    renderer: ReportRenderer, demo_pdf: bytes, demo_context: ReportContext
+) -> None:
+    summary = renderer.render(demo_context.model_copy(update={"variant": ReportVariant.SUMMARY}))
+    pages, full_pages = len(PdfReader(io.BytesIO(summary)).pages), len(PdfReader(io.BytesIO(demo_pdf)).pages)
+    assert 8 <= pages <= full_pages * 0.6
+    text = " ".join(text_of(summary).split())
+    for theme in demo_context.themes:
+        assert f"{theme.id} · {theme.title}" in text, theme.title
+    assert "Appendix: every answer" not in text and "Appendix: every answer" in " ".join(text_of(demo_pdf).split())
+    assert (PdfReader(io.BytesIO(summary)).metadata.title or "").endswith("summary")
 
 
 def test_the_report_has_metadata_and_is_a_tagged_pdf(demo_pdf: bytes, demo_context: ReportContext) -> None:
@@ -206,6 +219,10 @@ def test_the_command_line_writes_a_report_from_a_portable_file_and_refuses_a_bad
     made = run_cli("report", "--input", str(fixture), "--out", str(out))
     assert made.returncode == 0, made.stderr
     assert "Riverton (fictional)" in text_of(out.read_bytes())
+    brief = run_cli("report", "--input", str(fixture), "--variant", "summary", "--out", str(tmp_path / "brief.pdf"))
+    assert brief.returncode == 0, brief.stderr
+    assert "summary for leadership" in " ".join(text_of((tmp_path / "brief.pdf").read_bytes()).split())
+    assert len(PdfReader(tmp_path / "brief.pdf").pages) < len(PdfReader(out).pages)
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     refused = run_cli("report", "--input", str(bad), "--out", str(tmp_path / "no.pdf"))

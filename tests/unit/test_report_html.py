@@ -9,7 +9,7 @@ import pytest
 
 from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework
-from reporting.context import ReportContext, build_context
+from reporting.context import ReportContext, ReportVariant, build_context
 from reporting.pdf import REPORT_TEMPLATES, render_html
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 
@@ -73,6 +73,24 @@ def test_every_section_of_the_report_is_in_the_html(framework: Framework) -> Non
     assert [i for i in page.ids if i in expected] == expected
     assert [i for i in page.ids if i.startswith("theme-")] == [f"theme-{t.id}" for t in framework.themes]
     assert {f"chart-{name}" for name in ("radar", "bars", "heatmap", "changes")} <= set(page.ids)
+
+
+def test_the_summary_leaves_out_theme_detail_and_answers_but_keeps_every_theme_and_next_step(
+    framework: Framework,
+) -> None:
+    summary = context(framework).model_copy(update={"variant": ReportVariant.SUMMARY})
+    html = render_html(summary)
+    page = Collector()
+    page.feed(html)
+    expected = ["contents", "summary", "charts", "glance", "plan", "practices", "changes", "methodology"]
+    assert [i for i in page.ids if i in [*expected, "appendix"]] == expected
+    assert not [i for i in page.ids if i.startswith("theme-")]
+    assert 'href="#theme-' not in html  # no page reference points at a section that is not there
+    for theme in summary.themes:
+        assert f"{theme.id} · {theme.title}" in html
+    top = summary.priorities[0]
+    assert top.steps and all(step in html for step in top.steps)
+    assert "summary for leadership" in html
 
 
 def test_without_a_previous_assessment_there_is_no_change_section(framework: Framework) -> None:
