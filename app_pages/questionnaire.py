@@ -156,14 +156,22 @@ st.progress(answered_total / applicable_total, text=f"{answered_total} of {appli
 
 
 def theme_label(theme_id: str) -> str:
+    """A theme's name. It never shows progress: the browser identifies the chosen option by this label,
+    so a label that changed as answers were saved would send the picker back to the first theme."""
     theme = next(t for t in framework.themes if t.id == theme_id)
-    done = sum(1 for q in theme.questions if q.id in stored)
-    mark = "✓" if done == len(theme.questions) else f"{done}/{len(theme.questions)}"
-    return f"{theme.id} · {text_in(theme.title)} ({mark})"
+    return f"{theme.id} · {text_in(theme.title)}"
+
+
+def theme_progress(theme_id: str) -> str:
+    """How much of a theme is answered: "✓" when all of it, else "answered/total"."""
+    questions = next(t for t in framework.themes if t.id == theme_id).questions
+    done = sum(1 for q in questions if q.id in stored)
+    return "✓" if done == len(questions) else f"{done}/{len(questions)}"
 
 
 theme_ids = [t.id for t in framework.themes]
 theme_id = st.selectbox("Theme", options=theme_ids, format_func=theme_label, key="questionnaire_theme")
+st.caption("Answered so far: " + " · ".join(f"{t} {theme_progress(t)}" for t in theme_ids))
 theme = next(t for t in framework.themes if t.id == theme_id)
 st.subheader(f"{theme.id} · {text_in(theme.title)}")
 st.markdown(text_in(theme.description))
