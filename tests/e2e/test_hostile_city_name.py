@@ -1,0 +1,53 @@
+"""A city named like an attack is shown as plain text on every page, and nothing in it runs."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+HOSTILE = "<img src=x onerror=alert(1)>"
+PAGES = [  # sidebar link, then the page's heading
+    ("Home", "City Cohesion Self-Assessment"),
+    ("Who is answering", "Who is answering"),
+    ("City profile", "City profile"),
+    ("Questionnaire", "Questionnaire"),
+    ("Results", "Results"),
+    ("Compare", "Compare"),
+    ("Report and data", "Report and data"),
+    ("Framework", "The framework"),
+    ("Practices", "Practices"),
+]
+
+
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the rerun has finished: no element is left stale on screen."""
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=30_000)
+
+
+def test_a_city_named_like_markup_is_text_on_every_page_and_no_script_runs(app_url: str, page, artifacts) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{app_url}/who")
+    page.get_by_label("Your name").fill("Ana Ruiz")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Continue to Home").click()
+    page.get_by_role("button", name="Set up a new city").click()
+    page.get_by_label("City name").fill(HOSTILE)
+    page.get_by_label("Country").fill("Fictional")
+    page.get_by_role("button", name="Save the city profile").click()
+    page.get_by_text("Saved. Next, start an assessment").wait_for(timeout=30_000)
+    page.get_by_role("link", name="Go to Home").click()
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.get_by_role("heading", name="Questionnaire").wait_for(timeout=30_000)
+
+    sidebar = page.get_by_test_id("stSidebar")
+    for link, heading in PAGES:
+        sidebar.get_by_role("link", name=link, exact=True).click()
+        page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
+        settle(page)
+        expect(sidebar.get_by_text(f"City: {HOSTILE}", exact=True)).to_be_visible()
+        assert page.locator('img[src="x"]').count() == 0, link
+        page.wait_for_timeout(700)  # tables and charts draw after the run; the screenshot is for people
+        page.screenshot(path=artifacts / f"page-{link.lower().replace(' ', '-')}.png", full_page=True)
+    assert dialogs == []
