@@ -27,6 +27,7 @@ from storage.store import Store
 
 log = logging.getLogger("cohesion.app")
 T = TypeVar("T")
+REMEMBERED_KEY, REMEMBERED_MAX = "remembered", 12
 
 WHO_KEY = "who"
 PAGES = {
@@ -187,6 +188,24 @@ def attempt(action: Callable[[], T], failure: str) -> T | None:
         loc, message = first_problem(exc)
         st.error(f"{failure}: {'.'.join(map(str, loc)) + ': ' if loc else ''}{message}")
     return None
+
+
+def remembered(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept for this browser session until anyone changes anything in the store.
+
+    Pages rebuild on every click; what they work out from stored answers (scores, comparisons,
+    charts) is worked out again only after a change, from this session or any other.
+    """
+    version = store().change_count()
+    kept: dict[str, tuple[int, Any]] = st.session_state.setdefault(REMEMBERED_KEY, {})
+    if name in kept and kept[name][0] == version:
+        return kept[name][1]  # type: ignore[no-any-return]
+    value = compute()
+    kept.pop(name, None)
+    kept[name] = (version, value)
+    while len(kept) > REMEMBERED_MAX:
+        kept.pop(next(iter(kept)))  # the least recently worked out
+    return value
 
 
 def incident(exc: BaseException) -> str:

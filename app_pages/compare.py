@@ -1,18 +1,20 @@
 """Compare: two assessments of the city side by side, its scores over time, and anonymous peer benchmarks."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import PAGES, current_city, md, show_chart, status_label, store
-from questionnaire.model import text_in
+from app_pages.common import PAGES, current_city, md, remembered, show_chart, status_label, store
+from questionnaire.model import Framework, text_in
 from reporting import figures
 from reporting.context import build_context
 from reporting.sources import shared_assessments
 from scoring.answers import answers_frame
 from scoring.benchmarks import MIN_GROUP, benchmark
 from scoring.comparison import CHANGES
+from scoring.records import AssessmentRecord
 from scoring.scores import theme_scores
 
 KINDS = [kind for kind in CHANGES if kind != "unchanged"]
@@ -68,13 +70,16 @@ if before.id == after.id:
 else:
     if (before.started_at, before.id or 0) > (after.started_at, after.id or 0):
         st.caption("“Before” started after “After”, so the changes below read backwards in time.")
-    context = build_context(
-        framework,
-        city,
-        after,
-        store().answers(after.id or 0),
-        [(before, store().answers(before.id or 0))],
-        generated_at=datetime.now(UTC),
+    context = remembered(
+        f"compare_{before.id}_{after.id}",
+        lambda: build_context(
+            framework,
+            city,
+            after,
+            store().answers(after.id or 0),
+            [(before, store().answers(before.id or 0))],
+            generated_at=datetime.now(UTC),
+        ),
     )
     previous = context.previous
     overall_before = previous.overall if previous else None
@@ -92,7 +97,7 @@ else:
         help="Questions whose earlier answer could be matched, across framework versions.",
     )
 
-    change_figure = figures.changes(context)
+    change_figure = remembered(f"compare_chart_{before.id}_{after.id}", lambda: figures.changes(context))
     if change_figure is not None:
         show_chart(change_figure, "compare_changes_chart")
     if context.theme_changes:
@@ -160,15 +165,19 @@ trend_records = [r for r in records if r.framework_id == records[-1].framework_i
 if len(trend_records) >= 3:
     st.header("Over time")
     *earlier, latest = trend_records
-    trend = build_context(
-        store().framework(latest.framework_id),
-        city,
-        latest,
-        store().answers(latest.id or 0),
-        [(r, store().answers(r.id or 0)) for r in earlier],
-        generated_at=datetime.now(UTC),
-    )
-    trend_figure = figures.changes(trend)
+
+    def trend_chart() -> Any:
+        trend = build_context(
+            store().framework(latest.framework_id),
+            city,
+            latest,
+            store().answers(latest.id or 0),
+            [(r, store().answers(r.id or 0)) for r in earlier],
+            generated_at=datetime.now(UTC),
+        )
+        return figures.changes(trend)
+
+    trend_figure = remembered(f"compare_trend_{city.id}", trend_chart)
     if trend_figure is not None:
         show_chart(trend_figure, "compare_trend_chart")
 
@@ -177,25 +186,32 @@ st.caption(
     f"Where “After” stands among the other cities that share their results anonymously. Only groups of "
     f"{MIN_GROUP} or more other cities are shown, and no other city is ever named."
 )
-peers = shared_assessments(store(), framework, exclude_city=after.city_id)
-profiles = {c.id: c for c in store().cities()}
-benchmarked = [(after, OWN_CITY), *((r, f"city {n}") for n, r in enumerate(peers, start=1))]
-answers = pd.concat(
-    [answers_frame(framework, store().answers(r.id or 0), assessment=f"a{r.id}") for r, _ in benchmarked],
-    ignore_index=True,
-)
-places = pd.DataFrame(
-    [
-        {
-            "assessment": f"a{r.id}",
-            "city": key,
-            "region": profiles[r.city_id or 0].region.value,
-            "population_band": profiles[r.city_id or 0].population_band.value,
-        }
-        for r, key in benchmarked
-    ]
-)
-table = benchmark(theme_scores(framework, answers), places, OWN_CITY)
+
+
+def benchmark_table(framework: Framework, after: AssessmentRecord) -> pd.DataFrame:
+    """``after`` among the other cities that share their results, theme by theme and group by group."""
+    peers = shared_assessments(store(), framework, exclude_city=after.city_id)
+    profiles = {c.id: c for c in store().cities()}
+    benchmarked = [(after, OWN_CITY), *((r, f"city {n}") for n, r in enumerate(peers, start=1))]
+    answers = pd.concat(
+        [answers_frame(framework, store().answers(r.id or 0), assessment=f"a{r.id}") for r, _ in benchmarked],
+        ignore_index=True,
+    )
+    places = pd.DataFrame(
+        [
+            {
+                "assessment": f"a{r.id}",
+                "city": key,
+                "region": profiles[r.city_id or 0].region.value,
+                "population_band": profiles[r.city_id or 0].population_band.value,
+            }
+            for r, key in benchmarked
+        ]
+    )
+    return benchmark(theme_scores(framework, answers), places, OWN_CITY)
+
+
+table = remembered(f"compare_benchmark_{after.id}", lambda: benchmark_table(framework, after))
 visible = table[~table["suppressed"]]
 if visible.empty:
     st.info(f"Benchmarks appear when at least {MIN_GROUP} other cities share their results.")

@@ -14,14 +14,36 @@ from app_pages.common import (
     current_city,
     current_framework,
     md,
+    remembered,
     status_label,
     store,
     who,
 )
 from questionnaire.model import text_in
-from scoring.records import AssessmentStatus
-from scoring.summary import summarise
+from scoring.answers import answers_frame
+from scoring.records import AssessmentRecord, AssessmentStatus
+from scoring.scores import overall_scores, theme_scores
 from storage.demo import create_demo
+
+
+def overview(records: list[AssessmentRecord]) -> pd.DataFrame:
+    """One row per assessment: status, start, overall index and band, and how much is answered."""
+    rows = []
+    for record in records:
+        scored = store().framework(record.framework_id)
+        overall = overall_scores(theme_scores(scored, answers_frame(scored, store().answers(record.id or 0)))).iloc[0]
+        rows.append(
+            {
+                "Assessment": record.title,
+                "Status": status_label(record),
+                "Started": record.started_at.strftime("%Y-%m-%d"),
+                "Overall index": None if pd.isna(overall["index"]) else round(float(overall["index"])),
+                "Band": overall["band"] or "–",
+                "Answered": f"{overall['answered']} of {overall['applicable']}",
+            }
+        )
+    return pd.DataFrame(rows)
+
 
 framework = current_framework()
 st.title("City Cohesion Self-Assessment")
@@ -77,21 +99,7 @@ if city:
     records = store().assessments(city.id)
     st.header(f"Assessments of {md(city.name)}")
     if records:
-        rows = []
-        for record in records:
-            summary = summarise(framework, store().answers(record.id or 0), record.targets, city.challenges)
-            index = summary.overall["index"]
-            rows.append(
-                {
-                    "Assessment": record.title,
-                    "Status": status_label(record),
-                    "Started": record.started_at.strftime("%Y-%m-%d"),
-                    "Overall index": None if pd.isna(index) else round(float(index)),
-                    "Band": summary.overall["band"] or "–",
-                    "Answered": f"{summary.overall['answered']} of {summary.overall['applicable']}",
-                }
-            )
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(remembered(f"home_{city.id}", lambda: overview(records)), hide_index=True, width="stretch")
         by_id = {r.id: r for r in records}
         current = current_assessment()
         picked = st.selectbox(

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import ask_who, attempt, md, require_assessment, show_chart, status_label, store
+from app_pages.common import ask_who, attempt, md, remembered, require_assessment, show_chart, status_label, store
 from reporting import figures
 from reporting.sources import context_from_store
 
@@ -19,7 +19,7 @@ def _share(value: float | None) -> str:
 
 
 record = require_assessment("to see its results")
-context = context_from_store(store(), record.id or 0)
+context = remembered(f"results_{record.id}", lambda: context_from_store(store(), record.id or 0))
 
 st.title("Results")
 st.caption(f"{md(context.city_name)} · {md(context.title)} · {status_label(record)}")
@@ -44,7 +44,10 @@ st.markdown(f"Band: **{context.overall_band or 'not enough answers yet'}**. {con
 if previous:
     st.caption(f"Compared with **{md(previous.title)}**, started {previous.started_on:%Y-%m-%d}.")
 
-charts = {"radar": figures.radar(context), "bars": figures.bars(context), "heatmap": figures.heatmap(context)}
+charts = remembered(
+    f"results_charts_{record.id}",
+    lambda: {"radar": figures.radar(context), "bars": figures.bars(context), "heatmap": figures.heatmap(context)},
+)
 for chart_id, figure in charts.items():
     show_chart(figure, f"results_chart_{chart_id}")
 

@@ -759,6 +759,12 @@ class Store:
 
     # -- audit trail -----------------------------------------------------------------------------
 
+    def change_count(self) -> int:
+        """How many changes the store has recorded. Every committed change adds an audit event and none
+        is ever removed, so the count grows with each one, in whatever order writers commit."""
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(audit_events)).scalar_one())
+
     def audit_trail(self, *, assessment_id: int | None = None, city_id: int | None = None) -> list[AuditEvent]:
         """Audit events, oldest first, for one assessment, one city, or everything."""
         query = select(audit_events).order_by(audit_events.c.id)

@@ -16,6 +16,7 @@ from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import Framework
 from reporting.context import build_context
 from reporting.sources import context_from_store
+from scoring.answers import Status
 from scoring.records import AssessmentRecord, City, PopulationBand, RecordedAnswer, Region
 from storage.demo import create_demo
 from storage.migrate import upgrade_database
@@ -110,6 +111,33 @@ def test_the_results_page_shows_the_overall_index_band_and_first_priority(seeded
     assert f"Band: **{context.overall_band}**" in "\n".join(m.value for m in at.markdown)
     assert context.priorities
     assert _table(at, "Rank").iloc[0]["Theme"] == context.priorities[0].theme_title
+
+
+def test_results_are_worked_out_again_only_after_a_change_from_anywhere(
+    seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reporting.sources
+
+    built: list[int] = []
+    real = reporting.sources.context_from_store
+
+    def counting(store: Store, assessment_id: int) -> object:
+        built.append(assessment_id)
+        return real(store, assessment_id)
+
+    monkeypatch.setattr(reporting.sources, "context_from_store", counting)
+    draft = seeded.demo[-1]
+    at = _open("app_pages/results.py", seeded.city_id, draft.id)
+    at.run()
+    assert len(built) == 1  # a rerun with nothing changed reuses the scores
+    before = {m.label: m.value for m in at.metric}["Overall index (0–100)"]
+
+    for answer in seeded.store.answers(draft.id or 0):  # a colleague, in another session, raises everything
+        raised = answer.model_copy(update={"status": Status.LEVEL, "level": 4, "reason": None})
+        seeded.store.save_answer(draft.id or 0, raised, "Colleague", expected_version=answer.version)
+    at.run()
+    assert len(built) == 2
+    assert {m.label: m.value for m in at.metric}["Overall index (0–100)"] == "100" != before
 
 
 def test_a_target_changed_in_the_form_is_stored_and_audited(seeded: Seeded) -> None:

@@ -47,6 +47,16 @@ def test_saving_the_same_answer_twice_writes_once(store: Store, draft: int) -> N
     assert [e.action for e in store.audit_trail(assessment_id=draft)].count("answer.save") == 1
 
 
+def test_the_change_count_grows_with_every_change_and_not_with_a_repeated_answer(store: Store, draft: int) -> None:
+    before = store.change_count()
+    first = store.save_answer(draft, level("Q1.1", 2), "Ana")
+    after_save = store.change_count()
+    store.save_answer(draft, level("Q1.1", 2), "Ana", expected_version=first.version)  # nothing new
+    assert store.change_count() == after_save > before
+    store.set_targets(draft, {"T1": 70}, "Ana")
+    assert store.change_count() == after_save + 1
+
+
 def test_each_edit_raises_the_version_and_keeps_old_and_new_in_the_audit(store: Store, draft: int) -> None:
     v1 = store.save_answer(draft, level("Q1.1", 1), "Ana")
     v2 = store.save_answer(draft, level("Q1.1", 2), "Ana", expected_version=v1.version)
