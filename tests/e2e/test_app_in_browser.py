@@ -10,9 +10,7 @@ from questionnaire.model import text_in
 pytestmark = pytest.mark.e2e
 
 
-def test_a_newcomer_sees_the_home_page_and_browses_a_theme_of_the_framework(
-    app_url: str, page, artifacts
-) -> None:
+def test_a_newcomer_sees_the_home_page_and_browses_a_theme_of_the_framework(app_url: str, page, artifacts) -> None:
     framework = load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
     page.goto(app_url)
     page.get_by_role("heading", name="City Cohesion Self-Assessment").wait_for(timeout=30_000)

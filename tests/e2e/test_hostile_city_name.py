@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.steps import set_up_city_and_start
+
 pytestmark = pytest.mark.e2e
 HOSTILE = "<img src=x onerror=alert(1)>"
 PAGES = [  # sidebar link, then the page's heading
@@ -28,18 +30,7 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
 def test_a_city_named_like_markup_is_text_on_every_page_and_no_script_runs(app_url: str, page, artifacts) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(f"{app_url}/who")
-    page.get_by_label("Your name").fill("Ana Ruiz")
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("link", name="Continue to Home").click()
-    page.get_by_role("button", name="Set up a new city").click()
-    page.get_by_label("City name").fill(HOSTILE)
-    page.get_by_label("Country").fill("Fictional")
-    page.get_by_role("button", name="Save the city profile").click()
-    page.get_by_text("Saved. Next, start an assessment").wait_for(timeout=30_000)
-    page.get_by_role("link", name="Go to Home").click()
-    page.get_by_role("button", name="Start", exact=True).click()
-    page.get_by_role("heading", name="Questionnaire").wait_for(timeout=30_000)
+    set_up_city_and_start(page, app_url, HOSTILE)
 
     sidebar = page.get_by_test_id("stSidebar")
     for link, heading in PAGES:
