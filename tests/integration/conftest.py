@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 
 from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework
+from reporting.pdf import ReportRenderer
 from storage.migrate import upgrade_database
 from storage.store import Store
 
@@ -156,3 +157,12 @@ def app_store(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyP
     yield opened
     opened.engine.dispose()
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def renderer() -> Iterator[ReportRenderer]:
+    """One real report renderer (Chromium and a layout worker) for every test that makes a PDF."""
+    made = ReportRenderer(timeout=120)
+    made.exporter.start()
+    yield made
+    made.close()

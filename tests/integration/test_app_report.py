@@ -78,24 +78,28 @@ def counts(store: Store) -> tuple[int, int]:
     return len(store.cities()), len(store.assessments())
 
 
-class CountingRenderer(ReportRenderer):
-    """The real renderer, counting the reports it is asked for."""
+class CountingRenderer:
+    """The shared real renderer, recording the variant of every report it is asked for."""
 
-    calls = 0
-    variants: list[ReportVariant] = []
+    def __init__(self, real: ReportRenderer) -> None:
+        self.real = real
+        self.variants: list[ReportVariant] = []
+
+    @property
+    def calls(self) -> int:
+        return len(self.variants)
 
     def render(self, context: ReportContext) -> bytes:
-        self.calls += 1
         self.variants.append(context.variant)
-        return super().render(context)
+        return self.real.render(context)
 
 
-@pytest.fixture(scope="module")
-def real_renderer() -> Iterator[CountingRenderer]:
-    made = CountingRenderer(timeout=120)
-    made.exporter.start()
-    yield made
-    made.close()
+@pytest.fixture
+def real_renderer(renderer: ReportRenderer, monkeypatch: pytest.MonkeyPatch) -> CountingRenderer:
+    """The app's renderer for this test: the real one, counted."""
+    counting = CountingRenderer(renderer)
+    monkeypatch.setattr(app_pages.common, "renderer", lambda: counting)
+    return counting
 
 
 def test_without_a_chosen_assessment_the_page_points_to_home(store: Store) -> None:
@@ -133,10 +137,8 @@ def test_a_submitted_assessment_does_not_offer_the_answers_import(store: Store) 
 
 
 def test_the_pdf_is_made_on_request_kept_and_remade_after_a_change(
-    store: Store, monkeypatch: pytest.MonkeyPatch, real_renderer: CountingRenderer
+    store: Store, real_renderer: CountingRenderer
 ) -> None:
-    real_renderer.calls = 0
-    monkeypatch.setattr(app_pages.common, "renderer", lambda: real_renderer)
     draft = _demo(store, AssessmentStatus.DRAFT)
     at = report_page(draft)
     assert real_renderer.calls == 0  # nothing is made just by opening the page
@@ -163,10 +165,8 @@ def test_the_pdf_is_made_on_request_kept_and_remade_after_a_change(
 
 
 def test_the_summary_is_made_when_chosen_and_switching_back_asks_for_the_full_report(
-    store: Store, monkeypatch: pytest.MonkeyPatch, real_renderer: CountingRenderer
+    store: Store, real_renderer: CountingRenderer
 ) -> None:
-    real_renderer.variants = []
-    monkeypatch.setattr(app_pages.common, "renderer", lambda: real_renderer)
     at = report_page(_demo(store, AssessmentStatus.DRAFT))
     choice = at.radio(key="report_pdf_variant")
     assert choice.value is ReportVariant.FULL and choice.options == ["Full report", "Summary for leadership"]

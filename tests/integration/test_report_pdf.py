@@ -30,14 +30,6 @@ WHEN = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def renderer() -> Iterator[ReportRenderer]:
-    made = ReportRenderer(timeout=120)
-    made.exporter.start()
-    yield made
-    made.close()
-
-
-@pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, frameworks: dict[str, Framework]) -> tuple[Store, int]:
     from storage.migrate import upgrade_database
 
