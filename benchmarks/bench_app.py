@@ -19,6 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from app_pages.common import PAGES
 from benchmarks.common import median_seconds, report
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import Framework, text_in
@@ -29,17 +30,6 @@ from storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 THEMES_CLICKED = 3
-PAGES = {
-    "home": "app_pages/home.py",
-    "who": "app_pages/who.py",
-    "city": "app_pages/city.py",
-    "questionnaire": "app_pages/questionnaire.py",
-    "results": "app_pages/results.py",
-    "compare": "app_pages/compare.py",
-    "report": "app_pages/report.py",
-    "framework": "app_pages/framework.py",
-    "practices": "app_pages/practices.py",
-}
 WATCH_SAVE = """(before) => {
   window.benchClick = null;
   window.benchSaved = null;

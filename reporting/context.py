@@ -42,6 +42,8 @@ EVIDENCE_LABELS = {
     "published": "Published",
     "independently_evaluated": "Independently evaluated",
 }
+SCORE_HEADERS = ["Theme", "Title", "Score", "Band", "Target", "Answered"]
+"""The columns of the table shown in place of the radar or the bar chart when it cannot be drawn."""
 STATUS_LABELS = {Status.NOT_APPLICABLE.value: "Not applicable", Status.DONT_KNOW.value: "Don't know"}
 
 
@@ -338,14 +340,14 @@ def _charts(themes: list[ThemeSection], changes: list[ThemeChange], trend: list[
             id="radar",
             title="Theme scores against targets",
             description="Each spoke is a theme; the outer edge is 100.",
-            headers=["Theme", "Title", "Score", "Band", "Target", "Answered"],
+            headers=SCORE_HEADERS,
             rows=scored,
         ),
         "bars": ChartSlot(
             id="bars",
             title="Scores by theme, coloured by band",
             description="Bars show the score; the label gives the share of questions answered.",
-            headers=["Theme", "Title", "Score", "Band", "Target", "Answered"],
+            headers=SCORE_HEADERS,
             rows=scored,
         ),
         "heatmap": ChartSlot(
