@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages.common import PAGES, current_city, md, remembered, show_chart, status_label, store
 from questionnaire.model import Framework, text_in
 from reporting import figures
-from reporting.context import build_context
+from reporting.context import ReportContext, build_context
 from reporting.sources import shared_assessments
 from scoring.answers import answers_frame
 from scoring.benchmarks import MIN_GROUP, benchmark
@@ -70,17 +70,19 @@ if before.id == after.id:
 else:
     if (before.started_at, before.id or 0) > (after.started_at, after.id or 0):
         st.caption("“Before” started after “After”, so the changes below read backwards in time.")
-    context = remembered(
-        f"compare_{before.id}_{after.id}",
-        lambda: build_context(
+
+    def compared() -> tuple[ReportContext, Any]:
+        context = build_context(
             framework,
             city,
             after,
             store().answers(after.id or 0),
             [(before, store().answers(before.id or 0))],
             generated_at=datetime.now(UTC),
-        ),
-    )
+        )
+        return context, figures.changes(context)
+
+    context, change_figure = remembered(f"compare_{before.id}_{after.id}", compared)
     previous = context.previous
     overall_before = previous.overall if previous else None
     overall_delta = previous.overall_delta if previous else None
@@ -97,7 +99,6 @@ else:
         help="Questions whose earlier answer could be matched, across framework versions.",
     )
 
-    change_figure = remembered(f"compare_chart_{before.id}_{after.id}", lambda: figures.changes(context))
     if change_figure is not None:
         show_chart(change_figure, "compare_changes_chart")
     if context.theme_changes:

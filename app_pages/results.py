@@ -1,10 +1,13 @@
 """Results: where the city stands theme by theme, its gaps to its targets, and practices to learn from."""
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from app_pages.common import ask_who, attempt, md, remembered, require_assessment, show_chart, status_label, store
 from reporting import figures
+from reporting.context import ReportContext
 from reporting.sources import context_from_store
 
 SAVED_KEY = "results_targets_saved"
@@ -18,8 +21,15 @@ def _share(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+def worked_out(assessment_id: int) -> tuple[ReportContext, dict[str, Any]]:
+    """The assessment's scores, gaps and practices, and the three charts drawn from them."""
+    context = context_from_store(store(), assessment_id)
+    charts = {"radar": figures.radar(context), "bars": figures.bars(context), "heatmap": figures.heatmap(context)}
+    return context, charts
+
+
 record = require_assessment("to see its results")
-context = remembered(f"results_{record.id}", lambda: context_from_store(store(), record.id or 0))
+context, charts = remembered(f"results_{record.id}", lambda: worked_out(record.id or 0))
 
 st.title("Results")
 st.caption(f"{md(context.city_name)} · {md(context.title)} · {status_label(record)}")
@@ -44,10 +54,6 @@ st.markdown(f"Band: **{context.overall_band or 'not enough answers yet'}**. {con
 if previous:
     st.caption(f"Compared with **{md(previous.title)}**, started {previous.started_on:%Y-%m-%d}.")
 
-charts = remembered(
-    f"results_charts_{record.id}",
-    lambda: {"radar": figures.radar(context), "bars": figures.bars(context), "heatmap": figures.heatmap(context)},
-)
 for chart_id, figure in charts.items():
     show_chart(figure, f"results_chart_{chart_id}")
 
