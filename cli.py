@@ -19,7 +19,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -37,12 +37,15 @@ from questionnaire.loader import (
 )
 from questionnaire.model import Framework, text_in
 from questionnaire.practices import PRACTICES_FILE, PracticeLibrary, load_practices
+from questionnaire.problems import problems_of
 from questionnaire.sources import seeds_dir
 from reporting.context import ReportVariant
+from scoring.bands import format_points
 from scoring.summary import summarise
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from scoring.records import AssessmentRecord
     from storage.store import Store
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__.splitlines()[0])
@@ -64,6 +67,18 @@ VariantOption = Annotated[
     ReportVariant,
     typer.Option("--variant", help="full: every section; summary: a few pages for leadership, no theme detail."),
 ]
+
+
+def _refuse(heading: str, exc: BaseException, code: int = 1) -> NoReturn:
+    """Say why something was refused, in plain sentences (one per problem), and exit with ``code``."""
+    problems = problems_of(exc)
+    if len(problems) == 1:
+        errors.print(f"[red]{escape(heading)}:[/red] {escape(problems[0])}", highlight=False)
+    else:
+        errors.print(f"[red]{escape(heading)}:[/red]", highlight=False)
+        for problem in problems:
+            errors.print(f"  - {problem}", highlight=False, markup=False)
+    raise typer.Exit(code) from None
 
 
 def _load_all(base: Path) -> list[Framework]:
@@ -177,21 +192,17 @@ def score(
 
     try:
         sheet = read_portable(_read_bytes(file))
-        folder = BUILTIN_FRAMEWORKS / sheet.framework.id
-        if not (folder / "framework.yaml").is_file():
-            raise ValueError(f"the framework '{sheet.framework.id}' is not installed")
-        framework = load_framework(folder)
+        framework = _installed(sheet.framework.id, sheet.framework.version)
         summary = summarise(framework, sheet.recorded_answers(), sheet.assessment.targets, sheet.city.challenges)
     except (ValueError, FrameworkError, ImportRefused) as exc:  # AnswerError is a ValueError
-        errors.print(f"[red]Cannot score {escape(str(file))}:[/red] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from None
+        _refuse(f"Cannot score {file}", exc, code=2)
     if as_json:
         sys.stdout.write(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False) + "\n")
         return
     overall = summary.overall
     console.print(
-        f"Overall index {_fmt(overall['index'])} ({overall['band'] or 'no score yet'}), "
-        f"conservative {_fmt(overall['conservative'])}, completeness {_pct(overall['completeness'])}, "
+        f"Overall index {format_points(overall['index'])} ({overall['band'] or 'no score yet'}), "
+        f"conservative {format_points(overall['conservative'])}, completeness {_pct(overall['completeness'])}, "
         f"evidence coverage {_pct(overall['evidence_coverage'])}",
         highlight=False,
     )
@@ -200,25 +211,34 @@ def score(
     for row in summary.themes.itertuples():
         table.add_row(
             f"{row.theme_id} {titles[row.theme_id]}",
-            _fmt(row.score),
+            format_points(row.score),
             row.band or row.state,
-            _fmt(row.conservative),
+            format_points(row.conservative),
             _pct(row.completeness),
             _pct(row.evidence_coverage),
-            _fmt(row.target),
-            _fmt(row.gap),
+            format_points(row.target),
+            format_points(row.gap),
         )
     console.print(table)
     for row in summary.priorities.head(5).itertuples():
         console.print(f"{row.rank}. {row.explanation}", highlight=False, markup=False)
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None or value != value else f"{value:.0f}"
-
-
 def _pct(value: float | None) -> str:
     return "–" if value is None or value != value else f"{100 * value:.0f} %"
+
+
+def _installed(framework_id: str, version: str) -> Framework:
+    """The installed framework a file was made with, or a plain refusal."""
+    framework = load_frameworks().get(framework_id)
+    if framework is None:
+        raise ValueError(f"the file uses the framework '{framework_id}', which is not installed")
+    if framework.version != version:
+        raise ValueError(
+            f"the file uses {framework_id} {version} but {framework.label} is installed; import it first "
+            "(the import maps it to the installed version) and work on the stored assessment"
+        )
+    return framework
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -237,17 +257,13 @@ def db_upgrade(
     db: DbOption = None,
 ) -> None:
     """Create the database if needed and bring it to the newest schema, keeping every row."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from storage.config import database_url
     from storage.migrate import upgrade_database
 
-    url = database_url(db)
     try:
-        revision = upgrade_database(url)
-    except (SQLAlchemyError, OSError) as exc:
-        errors.print(f"[red]Could not prepare the database:[/red] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(1) from None
+        revision = upgrade_database(database_url(db))
+    except StorageError as exc:
+        _refuse("Could not prepare the database", exc)
     console.print(f"Database ready at revision {revision}.", highlight=False)
 
 
@@ -257,8 +273,6 @@ def _actor() -> str:
 
 def _open_store(db: str | None) -> Store:
     """The store at ``--db`` (or the default), upgraded to the newest schema first."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from storage.config import database_url
     from storage.migrate import upgrade_database
     from storage.store import Store
@@ -267,9 +281,8 @@ def _open_store(db: str | None) -> Store:
     try:
         upgrade_database(url)
         return Store.open(url, load_frameworks())
-    except (SQLAlchemyError, OSError, StorageError) as exc:
-        errors.print(f"[red]Could not open the database:[/red] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(1) from None
+    except StorageError as exc:
+        _refuse("Could not open the database", exc)
 
 
 @app.command("demo")
@@ -375,6 +388,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise typer.Exit(1) from None
 
 
+class ProfileChoice(StrEnum):
+    """Which city profile an import keeps when the file's differs from the stored city's."""
+
+    KEEP = "keep"
+    FILE = "file"
+
+
 @app.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(help="A portable .json file, or an answers .csv with --assessment.")],
@@ -382,6 +402,14 @@ def import_file(
         int | None, typer.Option("--assessment", help="Draft assessment to read an answers CSV into.")
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="CSV: overwrite answers that differ.")] = False,
+    profile: Annotated[
+        ProfileChoice | None,
+        typer.Option(
+            "--profile",
+            help="When the file's city profile differs from the stored city's: keep the stored one, "
+            "or update it from the file.",
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and describe the import; write nothing.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -405,10 +433,17 @@ def import_file(
         if dry_run:
             console.print("Dry run: nothing was written.")
             return
-        record = transfer.apply_import(store, plan, _actor())
+        if plan.needs_profile_choice and profile is None:
+            errors.print(
+                "Nothing was imported: the city profiles differ. Run again with --profile keep (keep the stored "
+                "profile) or --profile file (update the stored profile from the file).",
+                highlight=False,
+                markup=False,
+            )
+            raise typer.Exit(2)
+        record = transfer.apply_import(store, plan, _actor(), use_file_profile=profile is ProfileChoice.FILE)
     except (StorageError, ValueError) as exc:
-        errors.print(f"[red]Not imported:[/red] {exc}", highlight=False, markup=False)
-        raise typer.Exit(2) from None
+        _refuse("Not imported", exc, code=2)
     console.print(f"Imported as assessment {record.id}.", highlight=False)
 
 
@@ -434,13 +469,13 @@ def report(
     try:
         if input_file is not None:
             file = read_portable(_read_bytes(input_file))
-            context = context_from_file(file, load_frameworks()[file.framework.id], variant=variant)
+            framework = _installed(file.framework.id, file.framework.version)
+            context = context_from_file(file, framework, variant=variant)
         else:
             context = context_from_store(_open_store(db), assessment or 0, variant=variant)
         pdf = renderer.render(context)
-    except (StorageError, ImportRefused, ReportError, ValueError, KeyError) as exc:
-        errors.print(f"[red]No report written:[/red] {exc}", highlight=False, markup=False)
-        raise typer.Exit(1) from None
+    except (StorageError, ImportRefused, ReportError, ValueError) as exc:
+        _refuse("No report written", exc)
     finally:
         renderer.close()
     _write_atomically(out, pdf)
@@ -462,28 +497,41 @@ def batch_report(
 
     store = _open_store(db)
     latest = store.latest_assessments()
+    names = {c.id: c.name for c in store.cities()}
     out.mkdir(parents=True, exist_ok=True)
     renderer = ReportRenderer(workers=workers)
     renderer.exporter.start()
-    failed = 0
+    failed: list[str] = []
+
+    def fail(record: AssessmentRecord, exc: Exception) -> None:
+        reason = "; ".join(problems_of(exc))
+        failed.append(f"{names.get(record.city_id, 'a city')} (assessment {record.id}): {reason}")
+        errors.print(f"No report for {failed[-1]}", highlight=False, markup=False)
+
     try:
         with Progress(console=console, transient=False) as progress:
             task = progress.add_task("Reports", total=len(latest))
             pending = []
             for record in latest:  # each report is laid out in a worker while the next one is charted here
-                charted, html = renderer.html(context_from_store(store, record.id or 0, variant=variant))
-                pending.append((record, renderer.submit(html, charted.city_name)))
+                try:  # one city's problem never stops the others
+                    charted, html = renderer.html(context_from_store(store, record.id or 0, variant=variant))
+                    pending.append((record, renderer.submit(html, charted.city_name)))
+                except Exception as exc:  # noqa: BLE001 - said per city, and the batch goes on
+                    fail(record, exc)
+                    progress.advance(task)
             for record, future in pending:
                 try:
                     _write_atomically(out / f"assessment-{record.id}.pdf", renderer.result(future))
-                except ReportError as exc:
-                    failed += 1
-                    errors.print(f"Assessment {record.id}: {exc}", highlight=False, markup=False)
+                except (ReportError, typer.Exit) as exc:
+                    fail(record, exc if isinstance(exc, ReportError) else ReportError("the PDF could not be written"))
                 progress.advance(task)
     finally:
         renderer.close()
-    console.print(f"Wrote {len(latest) - failed} report(s) to {out}.", highlight=False, markup=False)
+    console.print(f"Wrote {len(latest) - len(failed)} report(s) to {out}.", highlight=False, markup=False)
     if failed:
+        errors.print(f"{len(failed)} report(s) not written:", highlight=False, markup=False)
+        for line in failed:
+            errors.print(f"  - {line}", highlight=False, markup=False)
         raise typer.Exit(1)
 
 

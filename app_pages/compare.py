@@ -12,6 +12,7 @@ from reporting import figures
 from reporting.context import ReportContext, build_context
 from reporting.sources import shared_assessments
 from scoring.answers import answers_frame
+from scoring.bands import format_points, settle
 from scoring.benchmarks import MIN_GROUP, benchmark
 from scoring.comparison import CHANGES
 from scoring.records import AssessmentRecord
@@ -26,12 +27,8 @@ PEER_GROUPS = {
 OWN_CITY = "this city"
 
 
-def _points(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
-
-
-def _rounded(value: float) -> int | None:
-    return None if pd.isna(value) else round(float(value))
+def _rounded(value: float) -> float | None:
+    return None if pd.isna(value) else float(settle(value))
 
 
 city = current_city()
@@ -87,11 +84,11 @@ else:
     overall_before = previous.overall if previous else None
     overall_delta = previous.overall_delta if previous else None
     first, second, third = st.columns(3)
-    first.metric("Overall index before", _points(overall_before))
+    first.metric("Overall index before", format_points(overall_before))
     second.metric(
         "Overall index after",
-        _points(context.overall_index),
-        delta=None if overall_delta is None else round(overall_delta),
+        format_points(context.overall_index),
+        delta=None if overall_delta is None else format_points(overall_delta, signed=True),
     )
     third.metric(
         "Questions comparable",
@@ -108,9 +105,9 @@ else:
                     {
                         "Theme": c.theme_id,
                         "Title": c.title,
-                        "Before": None if c.before is None else round(c.before),
-                        "After": None if c.after is None else round(c.after),
-                        "Change": None if c.delta is None else round(c.delta),
+                        "Before": c.before,
+                        "After": c.after,
+                        "Change": c.delta,
                     }
                     for c in context.theme_changes
                 ]

@@ -37,7 +37,7 @@ def overview(records: list[AssessmentRecord]) -> pd.DataFrame:
                 "Assessment": record.title,
                 "Status": status_label(record),
                 "Started": record.started_at.strftime("%Y-%m-%d"),
-                "Overall index": None if pd.isna(overall["index"]) else round(float(overall["index"])),
+                "Overall index": None if pd.isna(overall["index"]) else float(overall["index"]),
                 "Band": overall["band"] or "–",
                 "Answered": f"{overall['answered']} of {overall['applicable']}",
             }

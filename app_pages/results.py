@@ -9,12 +9,9 @@ from app_pages.common import ask_who, attempt, md, remembered, require_assessmen
 from reporting import figures
 from reporting.context import ReportContext
 from reporting.sources import context_from_store
+from scoring.bands import format_points
 
 SAVED_KEY = "results_targets_saved"
-
-
-def _points(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
 
 
 def _share(value: float | None) -> str:
@@ -39,8 +36,8 @@ previous = context.previous
 delta = previous.overall_delta if previous else None
 index.metric(
     "Overall index (0–100)",
-    _points(context.overall_index),
-    delta=None if delta is None else round(delta),
+    format_points(context.overall_index),
+    delta=None if delta is None else format_points(delta, signed=True),
     help="Change since the previous submitted assessment." if delta is not None else None,
 )
 completeness.metric(
@@ -48,7 +45,7 @@ completeness.metric(
 )
 evidence.metric("Answers with evidence", _share(context.evidence_coverage))
 conservative.metric(
-    "Conservative index", _points(context.conservative), help="Unanswered questions counted as level 0."
+    "Conservative index", format_points(context.conservative), help="Unanswered questions counted as level 0."
 )
 st.markdown(f"Band: **{context.overall_band or 'not enough answers yet'}**. {context.overall_band_meaning}")
 if previous:
@@ -66,9 +63,9 @@ if context.priorities:
                 {
                     "Rank": p.rank,
                     "Theme": p.theme_title,
-                    "Score": round(p.score) if p.score is not None else None,
-                    "Target": round(p.target),
-                    "Gap": round(p.gap),
+                    "Score": p.score,
+                    "Target": p.target,
+                    "Gap": p.gap,
                     "Priority": round(p.priority, 2),
                     "Why": p.explanation,
                 }

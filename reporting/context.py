@@ -19,7 +19,7 @@ from questionnaire.crosswalk import CrosswalkError, map_question_ids
 from questionnaire.model import Framework, text_in
 from questionnaire.practices import PracticeLibrary
 from scoring.answers import Status, answers_frame
-from scoring.bands import BANDS, band_for
+from scoring.bands import BANDS, band_for, format_points
 from scoring.comparison import compare, trends
 from scoring.matching import Gap, Match, Peer, cities_to_talk_to, match_practices
 from scoring.records import AssessmentRecord, City, RecordedAnswer
@@ -299,10 +299,6 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _fmt(value: float | None, unit: str = "") -> str:
-    return "–" if value is None else f"{value:.0f}{unit}"
-
-
 def _answer_label(framework: Framework, answer: RecordedAnswer | None) -> str:
     if answer is None:
         return "Not answered"
@@ -331,7 +327,8 @@ def _comparable(
 def _charts(themes: list[ThemeSection], changes: list[ThemeChange], trend: list[TrendPoint]) -> dict[str, ChartSlot]:
     """The four chart slots with the tables that stand in for them."""
     scored = [
-        [t.id, t.title, _fmt(t.score), t.band or t.state, _fmt(t.target), f"{t.completeness:.0%}"] for t in themes
+        [t.id, t.title, format_points(t.score), t.band or t.state, format_points(t.target), f"{t.completeness:.0%}"]
+        for t in themes
     ]
     heat = [[t.id, *[q.answer for q in t.questions]] for t in themes]
     width = max(len(row) for row in heat)
@@ -367,7 +364,10 @@ def _charts(themes: list[ThemeSection], changes: list[ThemeChange], trend: list[
             if over_time
             else "Points gained or lost per theme since the previous assessment.",
             headers=["Theme", "Title", "Before", "After", "Change"],
-            rows=[[c.theme_id, c.title, _fmt(c.before), _fmt(c.after), _fmt(c.delta)] for c in changes],
+            rows=[
+                [c.theme_id, c.title, *map(format_points, (c.before, c.after)), format_points(c.delta, signed=True)]
+                for c in changes
+            ],
         )
     return slots
 

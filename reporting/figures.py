@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from reporting.context import ReportContext
+from scoring.bands import format_points
 
 __all__ = ["BAND_COLOURS", "FIGURE_SIZE", "build_figures"]
 
@@ -168,7 +169,7 @@ def changes(context: ReportContext) -> go.Figure | None:
             x=[c.theme_id for c in context.theme_changes],
             y=deltas,
             marker={"color": ["#2e7d5b" if d > 0 else "#c8553d" if d < 0 else "#b0b0b0" for d in deltas]},
-            text=[f"{d:+.0f}" for d in deltas],
+            text=[format_points(d, signed=True) for d in deltas],
             textposition="outside",
             showlegend=False,
         )

@@ -18,6 +18,7 @@ from reporting.charts import ChartExporter
 from reporting.context import ReportContext
 from reporting.figures import build_figures
 from reporting.layout import REPORT_TEMPLATES, html_to_pdf, prepare_worker, ready
+from scoring.bands import format_points
 
 __all__ = ["REPORT_TEMPLATES", "ReportError", "ReportRenderer", "html_to_pdf", "render_html"]
 
@@ -30,13 +31,15 @@ class ReportError(Exception):
 
 
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(REPORT_TEMPLATES),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["points"] = format_points
+    return environment
 
 
 def render_html(context: ReportContext) -> str:

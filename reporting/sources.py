@@ -44,7 +44,9 @@ def peers_from_store(store: Store, framework: Framework, exclude_city: int | Non
     peers = []
     for record in shared_assessments(store, framework, exclude_city):
         city = store.city(record.city_id or 0)
-        themes = summarise(framework, store.answers(record.id or 0), record.targets, city.challenges).themes
+        # Theme scores depend on the answers alone, so a peer's targets or declared challenges never
+        # stand in the way of another city's report.
+        themes = summarise(framework, store.answers(record.id or 0)).themes
         scores = {row.theme_id: (None if row.score != row.score else float(row.score)) for row in themes.itertuples()}
         peers.append(Peer(city=city, theme_scores=scores))
     return peers

@@ -8,7 +8,46 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["BANDS", "BAND_FLOORS", "Band", "band_for", "band_names", "next_band"]
+__all__ = [
+    "BANDS",
+    "BAND_FLOORS",
+    "SCORE_DECIMALS",
+    "Band",
+    "band_for",
+    "band_names",
+    "format_points",
+    "next_band",
+    "settle",
+]
+
+SCORE_DECIMALS = 1
+"""Every score, index, target, gap and change is a number of points rounded to one decimal (half
+up) before any band, target or gap is decided, and shown at that precision. A score that is
+exactly 40 in plain arithmetic (say, the mean of 33⅓ and 46⅔) is then 40.0 and Developing, not
+39.99999999999999 and Emerging."""
+
+_GUARD = 1e-9
+"""Far below the 0.05 that rounding decides on, far above the error of summing a few hundred floats."""
+
+
+def settle(values: np.ndarray | float) -> np.ndarray:
+    """``values`` rounded to ``SCORE_DECIMALS`` decimals, half up (missing values stay missing).
+
+    Floating-point error below ``_GUARD`` points is set aside first, so a true 12.25 rounds up to
+    12.3 even when it was computed as 12.249999999999998.
+    """
+    scale = 10.0**SCORE_DECIMALS
+    array = np.asarray(values, dtype=float)
+    return np.floor(array * scale + 0.5 + _GUARD * scale) / scale
+
+
+def format_points(value: float | None, signed: bool = False) -> str:
+    """A score as people read it: "40", "39.6", "–" when there is none; ``signed`` adds "+" for a rise."""
+    if value is None or value != value:
+        return "–"
+    settled = float(settle(value)) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = f"{settled:+.{SCORE_DECIMALS}f}" if signed and settled != 0 else f"{settled:.{SCORE_DECIMALS}f}"
+    return text.removesuffix("." + "0" * SCORE_DECIMALS)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import pandas as pd
 from questionnaire.crosswalk import map_question_ids
 from questionnaire.model import Framework
 from scoring.answers import Status, layout, positions
+from scoring.bands import settle
 from scoring.scores import overall_scores, theme_scores
 
 __all__ = ["CHANGES", "Comparison", "Comparisons", "compare", "compare_many", "trends"]
@@ -198,7 +199,7 @@ def compare_many(
             "theme_id": np.tile(new_theme_ids, n_pairs),
             "before": theme_before.ravel(),
             "after": theme_after.ravel(),
-            "delta": (theme_after - theme_before).ravel(),
+            "delta": settle(theme_after - theme_before).ravel(),
         }
     )
     b_index, a_index = b_overall[b_rows], a_overall[a_rows]
@@ -208,7 +209,7 @@ def compare_many(
             "after_assessment": pairs["after"].to_numpy(dtype=object),
             "before": b_index,
             "after": a_index,
-            "delta": a_index - b_index,
+            "delta": settle(a_index - b_index),
         }
     )
     return Comparisons(themes=themes, overall=overall, items=items, comparable_share=share)

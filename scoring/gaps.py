@@ -9,7 +9,7 @@ import pandas as pd
 
 from questionnaire.model import Framework, text_in
 from scoring.answers import Status, question_table
-from scoring.bands import BAND_FLOORS
+from scoring.bands import BAND_FLOORS, format_points, settle
 
 __all__ = [
     "CHALLENGE_WEIGHT",
@@ -45,10 +45,11 @@ def theme_gaps(themes: pd.DataFrame, targets: Mapping[str, float] | None = None)
     if ((chosen < 0) | (chosen > 100)).any():
         wrong = ", ".join(frame.loc[(chosen < 0) | (chosen > 100), "theme_id"])
         raise ValueError(f"{wrong}: a target must be between 0 and 100")
+    chosen = pd.Series(settle(chosen.to_numpy()), index=frame.index)
     frame["target"] = chosen.fillna(default_targets(frame["score"]))
     frame.loc[frame["score"].isna(), "target"] = chosen
     frame["target_source"] = np.where(chosen.notna(), "set by the team", "default")
-    frame["gap"] = (frame["target"] - frame["score"]).clip(lower=0)
+    frame["gap"] = settle((frame["target"] - frame["score"]).clip(lower=0).to_numpy(dtype=float))
     return frame
 
 
@@ -81,7 +82,10 @@ def question_steps(framework: Framework, answers: pd.DataFrame, gaps: pd.DataFra
 
 
 def _explain(title: str, score: float, target: float, gap: float, relevance: float, declared: list[str]) -> str:
-    sentence = f"{title} scores {score:.0f} against a target of {target:.0f}, a gap of {gap:.0f} points"
+    sentence = (
+        f"{title} scores {format_points(score)} against a target of {format_points(target)}, "
+        f"a gap of {format_points(gap)} point{'' if gap == 1 else 's'}"
+    )
     if declared:
         reasons = " and ".join(declared)
         return f"{sentence}, weighted ×{relevance:g} because the city declared {reasons}."
@@ -108,7 +112,7 @@ def priorities(framework: Framework, gaps: pd.DataFrame, declared: Iterable[str]
 
     frame = gaps[gaps["gap"] > 0].copy()
     frame["relevance"] = 1 + CHALLENGE_WEIGHT * np.array([len(tied[t]) for t in frame["theme_id"]], dtype=float)
-    frame["priority"] = frame["gap"] * frame["relevance"]
+    frame["priority"] = (frame["gap"] * frame["relevance"]).round(6)  # equal priorities tie exactly
     frame["explanation"] = [
         _explain(titles[t], s, tg, g, r, tied[t])
         for t, s, tg, g, r in zip(

@@ -7,7 +7,9 @@ the same bad input with the same words.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -34,6 +36,7 @@ __all__ = [
     "ShortText",
     "Targets",
     "same_answer",
+    "city_key",
     "utc",
 ]
 
@@ -52,7 +55,8 @@ def _clean_text(value: str) -> str:
 
 
 def _single_line(value: str) -> str:
-    value = _clean_text(value).strip()
+    # One spelling of each name: "São Paulo" typed with a combining accent is the same city (NFC).
+    value = unicodedata.normalize("NFC", _clean_text(value)).strip()
     if "\n" in value or "\r" in value or "\t" in value:
         raise ValueError("must fit on one line")
     return value
@@ -64,6 +68,20 @@ def _web_link(value: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or re.search(r"\s", value):
         raise ValueError(f"'{value[:80]}' is not a web link; links must start with http:// or https://")
     return value
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold()).split())
+
+
+def city_key(name: str, country: str) -> str:
+    """The one key of a city: its name and country with case, spacing and Unicode spelling set aside.
+
+    "São Paulo" typed with a combining accent, "SÃO  PAULO" and full-width letters all give the same
+    key, so the store holds one city for them. A SHA-256 so the database can index it at a fixed size.
+    """
+    folded = f"{_folded(name)}\x1f{_folded(country)}"
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 def utc(moment: datetime) -> datetime:

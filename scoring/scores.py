@@ -11,7 +11,7 @@ import pandas as pd
 
 from questionnaire.model import Framework
 from scoring.answers import Status, layout
-from scoring.bands import band_names
+from scoring.bands import band_names, settle
 
 __all__ = ["THEME_STATES", "overall_scores", "theme_scores"]
 
@@ -23,7 +23,8 @@ def theme_scores(framework: Framework, answers: pd.DataFrame) -> pd.DataFrame:
     """One row per assessment and theme (themes in framework order).
 
     ``answers`` comes from ``answers_frame``. Columns: ``assessment``, ``theme_id``, ``score``
-    (0–100 over answered applicable questions, weighted; missing when none), ``conservative``
+    (0–100 over answered applicable questions, weighted, rounded as ``scoring.bands.settle`` says;
+    missing when none), ``conservative``
     (unknowns counted as 0), ``completeness`` (0–1), ``evidence_coverage`` (0–1 of answered),
     ``questions``, ``applicable``, ``answered``, ``not_applicable``, ``unknown``, ``documented``,
     ``theme_weight``, ``state`` (see ``THEME_STATES``) and ``band``.
@@ -56,8 +57,8 @@ def theme_scores(framework: Framework, answers: pd.DataFrame) -> pd.DataFrame:
     applicable = n_questions - not_applicable
     applicable_weight = np.tile(shape.theme_weight_total, len(assessments)) - na_weight
     with np.errstate(divide="ignore", invalid="ignore"):
-        score = np.where(answered_weight > 0, 100 * level_sum / (4 * answered_weight), np.nan)
-        conservative = np.where(applicable_weight > 0, 100 * level_sum / (4 * applicable_weight), np.nan)
+        score = settle(np.where(answered_weight > 0, 100 * level_sum / (4 * answered_weight), np.nan))
+        conservative = settle(np.where(applicable_weight > 0, 100 * level_sum / (4 * applicable_weight), np.nan))
         completeness = np.where(applicable > 0, answered / applicable, np.nan)
         coverage = np.where(answered > 0, documented / answered, np.nan)
     frame = pd.DataFrame(
@@ -85,7 +86,8 @@ def theme_scores(framework: Framework, answers: pd.DataFrame) -> pd.DataFrame:
 def overall_scores(themes: pd.DataFrame) -> pd.DataFrame:
     """One row per assessment from ``theme_scores``: the overall index and its companions.
 
-    ``index`` is the theme-weighted mean of the scored themes; ``conservative`` the weighted mean
+    ``index`` is the theme-weighted mean of the scored themes (of their settled scores, then settled
+    again: see ``scoring.bands.SCORE_DECIMALS``); ``conservative`` the weighted mean
     of the conservative scores of every theme that is not excluded; ``completeness`` and
     ``evidence_coverage`` are pooled over all questions; ``band`` names the index's band.
     """
@@ -109,13 +111,17 @@ def overall_scores(themes: pd.DataFrame) -> pd.DataFrame:
         result = pd.DataFrame(
             {
                 "assessment": np.asarray(assessments, dtype=object),
-                "index": np.where(
-                    index_weight > 0, total(np.where(scored, column("score") * weight, 0.0)) / index_weight, np.nan
+                "index": settle(
+                    np.where(
+                        index_weight > 0, total(np.where(scored, column("score") * weight, 0.0)) / index_weight, np.nan
+                    )
                 ),
-                "conservative": np.where(
-                    conservative_weight > 0,
-                    total(np.where(included, column("conservative") * weight, 0.0)) / conservative_weight,
-                    np.nan,
+                "conservative": settle(
+                    np.where(
+                        conservative_weight > 0,
+                        total(np.where(included, column("conservative") * weight, 0.0)) / conservative_weight,
+                        np.nan,
+                    )
                 ),
                 "completeness": np.where(applicable > 0, answered / applicable, np.nan),
                 "evidence_coverage": np.where(answered > 0, documented / answered, np.nan),

@@ -12,6 +12,7 @@ __all__ = [
     "NotFound",
     "StorageError",
     "StorageUnavailable",
+    "unavailable",
 ]
 
 
@@ -58,3 +59,22 @@ class ImportRefused(StorageError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("The file was not imported: " + "; ".join(problems))
+
+
+def unavailable(exc: BaseException, doing: str = "Saving") -> StorageUnavailable:
+    """A driver error about the database itself (read-only, full, busy, unreachable) in words the user
+    can act on: what failed, why, and that nothing was changed. ``doing`` names what was attempted."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "readonly" in text or "read-only" in text:
+        reason = "the database is read-only"
+    elif "disk" in text and "full" in text:
+        reason = "the disk holding the database is full"
+    elif "locked" in text or "busy" in text:
+        reason = "the database is busy with another change for too long"
+    elif "unable to open" in text:
+        reason = "the database file cannot be opened or created (check its folder and permissions)"
+    else:
+        reason = "the database cannot be reached"
+    return StorageUnavailable(
+        f"{doing} failed: {reason}. Nothing was changed; please try again or ask your administrator."
+    )

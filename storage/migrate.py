@@ -8,8 +8,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from storage.engine import make_engine
+from storage.errors import StorageUnavailable, unavailable
 
 __all__ = ["alembic_config", "current_revision", "head_revision", "upgrade_database"]
 
@@ -25,9 +27,22 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(url: str) -> str:
-    """Upgrade the database at ``url`` to the newest revision and return that revision."""
-    command.upgrade(alembic_config(url), "head")
-    return current_revision(url) or ""
+    """Upgrade the database at ``url`` to the newest revision and return that revision.
+
+    A database that cannot be opened or written raises ``StorageUnavailable`` saying why in plain words.
+    """
+    try:
+        command.upgrade(alembic_config(url), "head")
+        return current_revision(url) or ""
+    except ArgumentError:
+        raise StorageUnavailable(
+            "The database address is not one the product can use; give a URL such as sqlite:///data/cohesion.db "
+            "or postgresql+psycopg://user:password@host/dbname (with --db or DATABASE_URL)."
+        ) from None
+    except DBAPIError as exc:
+        raise unavailable(exc, "Preparing the database") from None
+    except OSError as exc:
+        raise StorageUnavailable(f"Preparing the database failed: {exc.strerror or exc}.") from None
 
 
 def current_revision(url: str) -> str | None:

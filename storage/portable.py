@@ -2,9 +2,12 @@
 
 Writing is deterministic (fixed field order, two-space indent, UTF-8), so exporting an imported
 file gives the same bytes. Reading refuses, with a message naming the problem, anything that is
-too big, not JSON, too deeply nested, holds absurd numbers, is another format or version, was
-changed after export, or does not fit the schema. The JSON Schema in ``docs/assessment-file.schema.json``
-is generated from the models here and a test keeps the two in step.
+too big, not JSON, too deeply nested, holds absurd numbers, a key twice in one object or a broken
+character, is another format or version, was changed after export, or does not fit the schema.
+Types are strict, as the schema says: no number written as text or as true/false, no time without
+its time zone. The JSON Schema in ``docs/assessment-file.schema.json`` is generated from the models
+here and a test keeps the two in step; what the reader checks beyond the schema is listed in the
+schema's description (``BEYOND_SCHEMA``).
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ import hashlib
 import json
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from questionnaire.model import first_problem
+from questionnaire.problems import Place, problem_sentences
 from scoring.answers import Evidence, Status
 from scoring.records import (
     MAX_LINKS,
@@ -23,7 +26,6 @@ from scoring.records import (
     AssessmentStatus,
     City,
     Link,
-    Moment,
     Name,
     Note,
     PopulationBand,
@@ -31,17 +33,18 @@ from scoring.records import (
     Region,
     ShortText,
     Targets,
+    utc,
 )
 from storage.errors import ImportRefused
 
 __all__ = [
+    "BEYOND_SCHEMA",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "MAX_FILE_BYTES",
     "PortableFile",
     "digest_of",
     "dump_portable",
-    "parse_json",
     "portable_schema",
     "read_portable",
 ]
@@ -52,6 +55,25 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ANSWERS = 2_000
 MAX_DIGITS = 30
 """No honest number in an assessment file is longer than this (levels, targets, years)."""
+
+BEYOND_SCHEMA: Final = (
+    "the integrity digest must be the SHA-256 of the file's canonical JSON without the integrity block",
+    "no object may hold the same key twice",
+    "text may hold no lone UTF-16 surrogate (a broken character)",
+    "whole numbers (levels) are written without a fraction: 3, not 3.0",
+    "numbers have at most 30 digits; NaN and Infinity are refused",
+    "names, titles and team members fit on one line; no text holds control characters other than tab and "
+    "line breaks (in notes and reasons)",
+    "links are http:// or https:// addresses without spaces",
+    "an answer with status 'level' has a level, other statuses have none, and 'not_applicable' has a reason",
+    "question ids, theme ids in targets and the city's challenges must exist in the installed framework version "
+    "(or be mapped by its crosswalk), and 'not_applicable' must be allowed for that question",
+    "each question is answered at most once; the file is at most 5 MB",
+)
+"""What ``read_portable`` and the import check that JSON Schema cannot say; listed in the schema."""
+
+FileMoment = Annotated[AwareDatetime, AfterValidator(utc)]
+"""A date and time with its time zone, kept as UTC."""
 
 
 class _Part(BaseModel):
@@ -82,8 +104,8 @@ class PortableAssessment(_Part):
 
     title: Name
     status: AssessmentStatus
-    started_at: Moment
-    submitted_at: Moment | None = None
+    started_at: FileMoment
+    submitted_at: FileMoment | None = None
     team: tuple[Name, ...] = Field(default=(), max_length=50)
     targets: Targets = Field(default_factory=dict, max_length=100)
 
@@ -99,7 +121,7 @@ class PortableAnswer(_Part):
     note: Note = ""
     links: tuple[Link, ...] = Field(default=(), max_length=MAX_LINKS)
     answered_by: ShortText = ""
-    answered_at: Moment
+    answered_at: FileMoment
     carried_over: bool = False
 
 
@@ -182,8 +204,51 @@ def _no_constant(text: str) -> Any:
     raise ImportRefused([f"the file holds {text}, which is not a number an assessment can use"])
 
 
-def parse_json(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Any:
-    """Parse JSON defensively: size first, then text, then structure, with no traceback escaping."""
+class _Object(dict[str, Any]):
+    """A JSON object that remembers the keys it was given more than once."""
+
+    repeated: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    made = _Object(pairs)
+    made.repeated = []
+    if len(made) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                made.repeated.append(key)
+            seen.add(key)
+    return made
+
+
+def _where(place: Place) -> str:
+    return ".".join(map(str, place)) or "the top level"
+
+
+def _check_tree(content: Any) -> None:
+    """Refuse a key given twice in one object, or text with a broken character, naming the place."""
+    stack: list[tuple[Place, Any]] = [((), content)]
+    while stack:
+        place, value = stack.pop()
+        if isinstance(value, _Object):
+            if value.repeated:
+                key = value.repeated[0]
+                raise ImportRefused([f'{_where(place)}: the key "{key}" is given more than once; keep one'])
+            stack.extend(((*place, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*place, i), v) for i, v in enumerate(value))
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ImportRefused(
+                    [f"{_where(place)}: the text holds a broken character (a lone surrogate); retype it"]
+                ) from None
+
+
+def _parse(data: bytes, max_bytes: int) -> tuple[str, Any]:
+    """The text and content of JSON read defensively: size first, then text, then structure."""
     if len(data) > max_bytes:
         raise ImportRefused(
             [f"the file is {len(data) / 1_048_576:.1f} MB; files up to {max_bytes / 1_048_576:.0f} MB can be imported"]
@@ -195,22 +260,46 @@ def parse_json(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> Any:
     if not text.strip():
         raise ImportRefused(["the file is empty"])
     try:
-        return json.loads(text, parse_int=_bounded_number, parse_float=_bounded_number, parse_constant=_no_constant)
+        content = json.loads(
+            text,
+            parse_int=_bounded_number,
+            parse_float=_bounded_number,
+            parse_constant=_no_constant,
+            object_pairs_hook=_object,
+        )
     except RecursionError:
         raise ImportRefused(["the file is not a valid assessment (too deeply nested)"]) from None
     except json.JSONDecodeError as exc:
         raise ImportRefused(
             [f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]
         ) from None
+    _check_tree(content)
+    return text, content
+
+
+def _field_name(content: dict[str, Any]) -> Any:
+    """Names a problem's place as a path, with the question id beside an answer's position."""
+
+    def name(place: Place) -> str:
+        path = ".".join(map(str, place))
+        answers = content.get("answers")
+        if len(place) >= 2 and place[0] == "answers" and isinstance(place[1], int) and isinstance(answers, list):
+            given = answers[place[1]] if place[1] < len(answers) else None
+            question = given.get("question_id") if isinstance(given, dict) else None
+            if isinstance(question, str) and question:
+                return f"{path} (question {question[:64]})"
+        return path
+
+    return name
 
 
 def read_portable(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> PortableFile:
-    """Read and check a portable file: format, version, integrity hash, then every field."""
-    content = parse_json(data, max_bytes)
+    """Read and check a portable file: format, version, integrity hash, then every field, strictly."""
+    text, content = _parse(data, max_bytes)
     if not isinstance(content, dict) or content.get("format") != FORMAT_NAME:
         raise ImportRefused([f'this is not a City Cohesion assessment file (no "format": "{FORMAT_NAME}")'])
     version = content.get("format_version")
-    if version != FORMAT_VERSION:
+    if version != FORMAT_VERSION or isinstance(version, bool):
         raise ImportRefused(
             [f"the file is in format version {version!r}; this version of the product reads version {FORMAT_VERSION}"]
         )
@@ -220,13 +309,9 @@ def read_portable(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> PortableFile:
     if integrity["digest"] != digest_of(content):
         raise ImportRefused(["the file's integrity check failed: it was changed after it was exported"])
     try:
-        return PortableFile.model_validate(content)
+        return PortableFile.model_validate_json(text, strict=True)
     except ValidationError as exc:
-        loc, message = first_problem(exc)
-        where = ".".join(str(part) for part in loc)
-        count = exc.error_count()
-        more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
-        raise ImportRefused([f"{where}: {message}{more}" if where else message + more]) from None
+        raise ImportRefused(problem_sentences(exc, name=_field_name(content))) from None
 
 
 def portable_schema() -> dict[str, Any]:
@@ -234,4 +319,9 @@ def portable_schema() -> dict[str, Any]:
     schema = PortableFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "City Cohesion Self-Assessment: portable assessment file, format version 1"
+    schema["description"] = (
+        "One city's assessment, as exported by the product. Besides this schema, an import checks: "
+        + "; ".join(BEYOND_SCHEMA)
+        + "."
+    )
     return schema

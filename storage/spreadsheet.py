@@ -77,7 +77,10 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _xlsx_value(value: Any) -> Any:
-    """A cell value openpyxl stores as itself: text neutralised and cleaned, numbers and dates kept."""
+    """A cell value openpyxl stores as itself: text cleaned (never prefixed), numbers and dates kept.
+
+    A workbook's text cells are typed as text, so no ``'`` is needed there: the team sees its text
+    exactly as written. (CSV has no cell types, which is why only CSV is neutralised.)"""
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if type(value).__module__ == "numpy":  # numpy scalars become plain Python numbers
@@ -86,14 +89,20 @@ def _xlsx_value(value: Any) -> Any:
         value = value.isoformat()
     if not isinstance(value, str | int | float | Decimal | date | time | timedelta):
         value = str(value)
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", neutralise(value)) if isinstance(value, str) else value
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
-def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook with one sheet per entry, bold frozen headers and text never stored as formulas."""
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], title: str = "") -> bytes:
+    """An .xlsx workbook with one sheet per entry, bold frozen headers and text never stored as formulas.
+
+    Text that a spreadsheet could take for a formula is stored as text and marked so
+    (``quotePrefix``), which keeps it text even when someone edits the cell; no ``'`` is added to
+    what the cell shows. ``title`` becomes the workbook's document title.
+    """
     if not sheets:
         raise ValueError("A workbook needs at least one sheet")
     workbook = Workbook()
+    workbook.properties.title = ILLEGAL_CHARACTERS_RE.sub("\ufffd", title) or None
     workbook.remove(workbook.active)
     seen: set[str] = set()
     for name, frame in sheets.items():
@@ -112,6 +121,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                 cell = sheet.cell(row=row_number, column=column_number, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text looks like
+                    cell.quotePrefix = needs_prefix(value)
                 if value is not None:
                     longest = max(len(line) for line in str(value).split("\n"))
                     widths[column_number - 1] = max(widths[column_number - 1], min(longest + 2, _MAX_WIDTH))

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Engine, Row, func, insert, select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from questionnaire.crosswalk import CrosswalkError, map_question_ids
 from questionnaire.model import Framework
@@ -23,9 +23,11 @@ from scoring.records import (
     AuditEvent,
     City,
     RecordedAnswer,
+    city_key,
     same_answer,
     utc,
 )
+from scoring.summary import challenge_problems
 from storage.engine import make_engine
 from storage.errors import (
     AnswerConflict,
@@ -35,6 +37,7 @@ from storage.errors import (
     NotFound,
     StorageError,
     StorageUnavailable,
+    unavailable,
 )
 from storage.migrate import current_revision, head_revision
 from storage.tables import answers, assessments, audit_events, cities
@@ -53,24 +56,6 @@ def _actor(by: str) -> str:
     if not by or len(by) > 120:
         raise StorageError("Say who is making this change (a name of up to 120 characters).")
     return by
-
-
-def _unavailable(exc: DBAPIError) -> StorageUnavailable:
-    """Turn a driver error about the database itself into a message the user can act on."""
-    text = str(exc.orig).lower()
-    if "readonly" in text or "read-only" in text:
-        reason = "the database is read-only"
-    elif "disk" in text and "full" in text:
-        reason = "the disk holding the database is full"
-    elif "locked" in text or "busy" in text:
-        reason = "the database is busy with another change for too long"
-    elif "unable to open" in text:
-        reason = "the database file cannot be opened or created (check its folder and permissions)"
-    else:
-        reason = "the database cannot be reached"
-    return StorageUnavailable(
-        f"Saving failed: {reason}. Nothing was changed; please try again or ask your administrator."
-    )
 
 
 def _new_id(result: CursorResult[Any]) -> int:
@@ -137,6 +122,21 @@ def _audited(answer: RecordedAnswer) -> dict[str, Any]:
     return {**_content(answer), "version": answer.version, "carried_over": answer.carried_over}
 
 
+def _city_values(city: City) -> dict[str, Any]:
+    return {**city.model_dump(mode="json", exclude={"id"}), "match_key": city_key(city.name, city.country)}
+
+
+def _city_taken(city: City) -> StorageError:
+    return StorageError(
+        f"A city named {city.name} in {city.country} is already stored; choose it instead, or tell the two "
+        f"apart in the name (for example “{city.name} ({city.region.value.replace('_', ' ').title()})”)."
+    )
+
+
+_IMPORT_ATTEMPTS = 3
+"""An import that lost a race to a concurrent one is checked again this often (PostgreSQL)."""
+
+
 class Store:
     """Cities, assessments, answers and the audit trail in one database.
 
@@ -154,7 +154,7 @@ class Store:
         try:
             revision = current_revision(url)
         except DBAPIError as exc:
-            raise _unavailable(exc) from exc
+            raise unavailable(exc) from exc
         except OSError as exc:
             raise StorageUnavailable(f"The database cannot be opened: {exc.strerror or exc}.") from exc
         if revision != head_revision():
@@ -173,7 +173,7 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except OperationalError as exc:
-            raise _unavailable(exc) from exc
+            raise unavailable(exc) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -181,7 +181,7 @@ class Store:
             with self.engine.connect() as conn:
                 yield conn
         except OperationalError as exc:
-            raise _unavailable(exc) from exc
+            raise unavailable(exc) from exc
 
     def _audit(
         self,
@@ -217,26 +217,53 @@ class Store:
 
     # -- cities ----------------------------------------------------------------------------------
 
+    def check_city(self, city: City) -> None:
+        """Refuse a profile that some installed framework could not score (an unknown local challenge)."""
+        problems = [p for fw in self.frameworks.values() for p in challenge_problems(fw, city.challenges)]
+        if problems:
+            raise StorageError(f"The city profile was refused: {problems[0]}.")
+
     def create_city(self, city: City, by: str) -> City:
-        """Store a new city profile and return it with its id."""
+        """Store a new city profile and return it with its id; a second city of the same name and
+        country is refused (see ``scoring.records.city_key``)."""
         by = _actor(by)
-        values = city.model_dump(mode="json", exclude={"id"})
-        with self._write() as conn:
-            city_id = _new_id(conn.execute(insert(cities).values(**values, created_at=_now())))
-            self._audit(conn, by, "city.create", city_id=city_id, new=values)
+        self.check_city(city)
+        try:
+            with self._write() as conn:
+                city_id = self._insert_city(conn, city, by)
+        except IntegrityError:
+            raise _city_taken(city) from None
         return city.model_copy(update={"id": city_id})
+
+    def _insert_city(self, conn: Connection, city: City, by: str) -> int:
+        values = _city_values(city)
+        city_id = _new_id(conn.execute(insert(cities).values(**values, created_at=_now())))
+        self._audit(conn, by, "city.create", city_id=city_id, new=city.model_dump(mode="json", exclude={"id"}))
+        return city_id
 
     def update_city(self, city: City, by: str) -> City:
         """Change a city's profile; the audit trail keeps the old and new profile."""
         by = _actor(by)
         if city.id is None:
             raise NotFound("This city has not been saved yet.")
-        values = city.model_dump(mode="json", exclude={"id"})
-        with self._write() as conn:
-            old = self._city_row(conn, city.id)
-            conn.execute(update(cities).where(cities.c.id == city.id).values(**values))
-            self._audit(conn, by, "city.update", city_id=city.id, old=_city(old).model_dump(mode="json"), new=values)
+        self.check_city(city)
+        try:
+            with self._write() as conn:
+                self._update_city(conn, self._city_row(conn, city.id), city, by)
+        except IntegrityError:
+            raise _city_taken(city) from None
         return city
+
+    def _update_city(self, conn: Connection, old: Row[Any], city: City, by: str) -> None:
+        conn.execute(update(cities).where(cities.c.id == old.id).values(**_city_values(city)))
+        self._audit(
+            conn,
+            by,
+            "city.update",
+            city_id=old.id,
+            old=_city(old).model_dump(mode="json"),
+            new=city.model_dump(mode="json", exclude={"id"}),
+        )
 
     def _city_row(self, conn: Connection, city_id: int) -> Row[Any]:
         row = conn.execute(select(cities).where(cities.c.id == city_id, cities.c.deleted_at.is_(None))).first()
@@ -274,14 +301,22 @@ class Store:
     def restore_city(self, city_id: int, by: str) -> City:
         """Bring back a deleted city with its assessments."""
         by = _actor(by)
-        with self._write() as conn:
-            done = conn.execute(
-                update(cities).where(cities.c.id == city_id, cities.c.deleted_at.is_not(None)).values(deleted_at=None)
-            )
-            if done.rowcount != 1:
-                raise NotFound(f"City {city_id} is not a deleted city.")
-            self._audit(conn, by, "city.restore", city_id=city_id)
-            return _city(self._city_row(conn, city_id))
+        try:
+            with self._write() as conn:
+                done = conn.execute(
+                    update(cities)
+                    .where(cities.c.id == city_id, cities.c.deleted_at.is_not(None))
+                    .values(deleted_at=None)
+                )
+                if done.rowcount != 1:
+                    raise NotFound(f"City {city_id} is not a deleted city.")
+                self._audit(conn, by, "city.restore", city_id=city_id)
+                return _city(self._city_row(conn, city_id))
+        except IntegrityError:
+            raise StorageError(
+                f"City {city_id} cannot be restored: another city with the same name and country is stored now. "
+                "Rename or delete that one first."
+            ) from None
 
     # -- assessments -----------------------------------------------------------------------------
 
@@ -547,17 +582,23 @@ class Store:
     def restore_assessment(self, assessment_id: int, by: str) -> AssessmentRecord:
         """Bring back a deleted assessment with all its answers."""
         by = _actor(by)
-        with self._write() as conn:
-            done = conn.execute(
-                update(assessments)
-                .where(assessments.c.id == assessment_id, assessments.c.deleted_at.is_not(None))
-                .values(deleted_at=None)
-            )
-            if done.rowcount != 1:
-                raise NotFound(f"Assessment {assessment_id} is not a deleted assessment.")
-            row = self._assessment_row(conn, assessment_id)
-            self._audit(conn, by, "assessment.restore", city_id=row.city_id, assessment_id=assessment_id)
-            return _assessment(row)
+        try:
+            with self._write() as conn:
+                done = conn.execute(
+                    update(assessments)
+                    .where(assessments.c.id == assessment_id, assessments.c.deleted_at.is_not(None))
+                    .values(deleted_at=None)
+                )
+                if done.rowcount != 1:
+                    raise NotFound(f"Assessment {assessment_id} is not a deleted assessment.")
+                row = self._assessment_row(conn, assessment_id)
+                self._audit(conn, by, "assessment.restore", city_id=row.city_id, assessment_id=assessment_id)
+                return _assessment(row)
+        except IntegrityError:
+            raise StorageError(
+                f"Assessment {assessment_id} cannot be restored: the same file was imported again since. "
+                "Delete that copy first if you want this one back."
+            ) from None
 
     # -- answers ---------------------------------------------------------------------------------
 
@@ -699,15 +740,26 @@ class Store:
             return len(changed)
 
     def matching_city(self, city: City) -> City | None:
-        """A stored city with the same name and country (ignoring case), if there is one."""
+        """The stored city with the same name and country (case, spacing and Unicode spelling set aside)."""
         with self._read() as conn:
             row = self._matching_city_row(conn, city)
             return _city(row) if row else None
 
     def _matching_city_row(self, conn: Connection, city: City) -> Row[Any] | None:
-        rows = conn.execute(select(cities).where(cities.c.deleted_at.is_(None)).order_by(cities.c.id))
-        key = (city.name.casefold(), city.country.casefold())
-        return next((r for r in rows if (r.name.casefold(), r.country.casefold()) == key), None)
+        key = city_key(city.name, city.country)
+        return conn.execute(select(cities).where(cities.c.match_key == key, cities.c.deleted_at.is_(None))).first()
+
+    def _earlier_import(self, conn: Connection, digest: str | None) -> ImportRefused | None:
+        if not digest:
+            return None
+        earlier = conn.execute(
+            select(assessments.c.id, assessments.c.title).where(
+                assessments.c.imported_digest == digest, assessments.c.deleted_at.is_(None)
+            )
+        ).first()
+        if earlier is None:
+            return None
+        return ImportRefused([f"this file was already imported as assessment {earlier.id} (“{earlier.title}”)"])
 
     def import_assessment(
         self,
@@ -718,43 +770,65 @@ class Store:
         *,
         digest: str | None,
         details: Mapping[str, Any],
+        use_file_profile: bool = False,
     ) -> AssessmentRecord:
         """Store an imported assessment, its answers and (when new) its city, all or nothing.
 
-        The city is matched by name and country; a file already imported (same ``digest``) is refused
-        (``digest`` None: data that did not come from a file).
-        Answers keep who gave them and when; ``details`` go into the audit event.
+        The city is matched by ``city_key``; its stored profile is kept unless ``use_file_profile``,
+        which updates it from ``city`` (the stored spelling of the name stays). A file already
+        imported (same ``digest``; None for data that did not come from a file) is refused, also
+        when another importer stores it at the same moment: the database's unique keys decide, and
+        the loser is told as a sequential importer would be. Answers keep who gave them and when;
+        ``details`` go into the audit event.
         """
         by = _actor(by)
-        with self._write() as conn:
-            earlier = (
-                digest
-                and conn.execute(
-                    select(assessments.c.id, assessments.c.title).where(
-                        assessments.c.imported_digest == digest, assessments.c.deleted_at.is_(None)
-                    )
-                ).first()
-            )
-            if earlier:
-                raise ImportRefused([f"this file was already imported as assessment {earlier.id} (“{earlier.title}”)"])
-            found = self._matching_city_row(conn, city)
-            if found is not None:
-                city_id = found.id
-            else:
-                values = city.model_dump(mode="json", exclude={"id"})
-                city_id = _new_id(conn.execute(insert(cities).values(**values, created_at=_now())))
-                self._audit(conn, by, "city.create", city_id=city_id, new=values)
-            record = record.model_copy(update={"city_id": city_id})
-            new_id = self._insert_assessment(conn, record, digest=digest)
-            self._insert_answers(conn, new_id, [a.model_copy(update={"version": 1}) for a in given])
-            self._audit(
-                conn,
-                by,
-                "assessment.import",
-                city_id=city_id,
-                assessment_id=new_id,
-                new={"title": record.title, "answers": len(given), "digest": digest, **details},
-            )
+        self.check_city(city)
+        for _ in range(_IMPORT_ATTEMPTS):
+            try:
+                with self._write() as conn:
+                    return self._import(conn, city, record, given, by, digest, details, use_file_profile)
+            except IntegrityError:
+                with self._read() as conn:  # someone else committed first: say what they stored
+                    refused = self._earlier_import(conn, digest)
+                if refused:
+                    raise refused from None
+        raise StorageUnavailable(
+            "The import clashed with other changes made at the same moment. Nothing was imported; please try again."
+        )
+
+    def _import(
+        self,
+        conn: Connection,
+        city: City,
+        record: AssessmentRecord,
+        given: Sequence[RecordedAnswer],
+        by: str,
+        digest: str | None,
+        details: Mapping[str, Any],
+        use_file_profile: bool,
+    ) -> AssessmentRecord:
+        refused = self._earlier_import(conn, digest)
+        if refused:
+            raise refused
+        found = self._matching_city_row(conn, city)
+        if found is None:
+            city_id = self._insert_city(conn, city, by)
+        else:
+            city_id = found.id
+            kept = city.model_copy(update={"id": found.id, "name": found.name, "country": found.country})
+            if use_file_profile and kept != _city(found):
+                self._update_city(conn, found, kept, by)
+        record = record.model_copy(update={"city_id": city_id})
+        new_id = self._insert_assessment(conn, record, digest=digest)
+        self._insert_answers(conn, new_id, [a.model_copy(update={"version": 1}) for a in given])
+        self._audit(
+            conn,
+            by,
+            "assessment.import",
+            city_id=city_id,
+            assessment_id=new_id,
+            new={"title": record.title, "answers": len(given), "digest": digest, **details},
+        )
         return record.model_copy(update={"id": new_id})
 
     # -- audit trail -----------------------------------------------------------------------------

@@ -9,12 +9,14 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 __all__ = ["answers", "assessments", "audit_events", "cities", "metadata"]
@@ -36,6 +38,16 @@ cities = Table(
     Column("is_demo", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("deleted_at", DateTime(timezone=True)),
+    Column("match_key", String(64)),
+    # One live city per name and country (``scoring.records.city_key``): two importers of the same
+    # new city at once cannot both create it.
+    Index(
+        "uq_cities_match_key",
+        "match_key",
+        unique=True,
+        sqlite_where=text("deleted_at IS NULL"),
+        postgresql_where=text("deleted_at IS NULL"),
+    ),
 )
 
 assessments = Table(
@@ -53,10 +65,18 @@ assessments = Table(
     Column("targets", JSON, nullable=False),
     Column("based_on", Integer, ForeignKey("assessments.id", ondelete="RESTRICT")),
     Column("revision_of", Integer, ForeignKey("assessments.id", ondelete="RESTRICT")),
-    Column("imported_digest", String(64), index=True),
+    Column("imported_digest", String(64)),
     Column("version", Integer, nullable=False),
     Column("deleted_at", DateTime(timezone=True)),
     CheckConstraint("status IN ('draft', 'submitted')", name="assessment_status"),
+    # A file is imported once: the database refuses a second live assessment from the same file.
+    Index(
+        "uq_assessments_imported_digest",
+        "imported_digest",
+        unique=True,
+        sqlite_where=text("deleted_at IS NULL AND imported_digest IS NOT NULL"),
+        postgresql_where=text("deleted_at IS NULL AND imported_digest IS NOT NULL"),
+    ),
 )
 
 answers = Table(

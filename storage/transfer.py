@@ -11,10 +11,11 @@ import pandas as pd
 from pydantic import ValidationError
 
 from questionnaire.crosswalk import CrosswalkError, map_question_ids
-from questionnaire.model import Framework, first_problem, text_in
+from questionnaire.model import Framework, text_in
+from questionnaire.problems import problem_sentences
 from scoring.answers import AnswerError, Evidence, Status, answers_frame
 from scoring.records import AssessmentRecord, City, RecordedAnswer
-from scoring.summary import summarise
+from scoring.summary import check_assessment, summarise
 from storage.errors import ImportRefused, StorageError
 from storage.portable import PortableFile, dump_portable, read_portable
 from storage.spreadsheet import SpreadsheetError, read_csv_table, to_csv_bytes, to_xlsx_bytes
@@ -24,6 +25,7 @@ __all__ = [
     "ANSWER_CSV_COLUMNS",
     "EXPORT_TABLES",
     "ImportPlan",
+    "ProfileDifference",
     "apply_import",
     "export_csv",
     "export_json",
@@ -38,6 +40,8 @@ _SHEET_TITLES = {"answers": "Answers", "theme_scores": "Theme scores", "gaps": "
 ANSWER_CSV_COLUMNS = ["question_id", "status", "level", "evidence", "reason", "note", "links"]
 """The answers table's columns that an import reads back; the others are there for people."""
 _ANSWER_INFO_COLUMNS = ["theme_id", "theme", "question", "answered_by", "answered_at", "carried_over"]
+_WHOSE_COLUMNS = ["city", "assessment"]
+"""The first columns of every table, so that a file on its own says whose assessment it is."""
 
 
 # -- portable file -------------------------------------------------------------------------------
@@ -52,6 +56,47 @@ def export_json(store: Store, assessment_id: int) -> bytes:
     return dump_portable(record.framework_id, record.framework_version, city, record, given)
 
 
+_PROFILE_LABELS = {
+    "name": "name",
+    "country": "country",
+    "region": "region",
+    "population_band": "size",
+    "challenges": "declared local challenges",
+    "share_benchmarks": "sharing results anonymously",
+}
+
+
+@dataclass(frozen=True)
+class ProfileDifference:
+    """One field where the file's city profile differs from the stored city it matches."""
+
+    field: str
+    stored: str
+    in_file: str
+
+    def describe(self) -> str:
+        """The difference in words."""
+        return f"{_PROFILE_LABELS[self.field]}: stored “{self.stored}”, in the file “{self.in_file}”"
+
+
+def _shown(city: City, field_name: str) -> str:
+    value = getattr(city, field_name)
+    if isinstance(value, tuple):
+        return ", ".join(value) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(getattr(value, "value", value))
+
+
+def profile_differences(stored: City, in_file: City) -> list[ProfileDifference]:
+    """Every profile field where the file says something other than the store (name spelling included)."""
+    return [
+        ProfileDifference(name, _shown(stored, name), _shown(in_file, name))
+        for name in _PROFILE_LABELS
+        if _shown(stored, name) != _shown(in_file, name)
+    ]
+
+
 @dataclass(frozen=True)
 class ImportPlan:
     """What an import would write, for a preview before anything changes."""
@@ -59,13 +104,24 @@ class ImportPlan:
     file: PortableFile
     digest: str
     framework: Framework
+    city: City
+    """The file's city profile as it will be stored (for a new city) or offered (for an existing one)."""
     answers: list[RecordedAnswer]
     """The file's answers, their question ids mapped to the installed framework version."""
     left_behind: list[str] = field(default_factory=list)
     """Question ids of an older framework version that could not be mapped."""
+    challenges_left_out: list[str] = field(default_factory=list)
+    """Declared challenges of an older framework version that the installed one does not have."""
     existing_city: City | None = None
+    differences: list[ProfileDifference] = field(default_factory=list)
+    """Where the file's city profile differs from the existing city's (empty for a new city)."""
     same_title: list[int] = field(default_factory=list)
     """Assessments of the existing city with the same title (the import adds a separate one)."""
+
+    @property
+    def needs_profile_choice(self) -> bool:
+        """Whether the team must choose between the stored profile and the file's before importing."""
+        return any(d.field not in ("name", "country") for d in self.differences)
 
     def describe(self) -> list[str]:
         """Plain sentences for the preview."""
@@ -73,10 +129,23 @@ class ImportPlan:
         lines = [
             f"Assessment “{self.file.assessment.title}” ({self.file.assessment.status.value}), "
             f"{len(self.answers)} answers, framework {self.file.framework.id} {self.file.framework.version}.",
-            f"It will be added to the existing city {city.name}, {city.country}."
+            f"It will be added to the existing city {self.existing_city.name}, {self.existing_city.country}."
             if self.existing_city
             else f"A new city will be created: {city.name}, {city.country}.",
         ]
+        if self.differences:
+            lines.append(
+                "The file's city profile differs from the stored one: "
+                + "; ".join(d.describe() for d in self.differences)
+                + "."
+            )
+            if self.needs_profile_choice:
+                lines.append(
+                    "Choose whether to keep the stored profile (the file's is not applied) or to update the "
+                    "stored profile from the file; the stored spelling of the name is kept either way."
+                )
+            else:
+                lines.append("The stored spelling is kept.")
         if self.file.framework.version != self.framework.version:
             lines.append(
                 f"Question ids are mapped from framework version {self.file.framework.version} "
@@ -87,19 +156,33 @@ class ImportPlan:
             lines.append(f"The city already has an assessment with this title ({ids}); the import adds a separate one.")
         if self.left_behind:
             lines.append(f"These answers cannot be carried over: {', '.join(self.left_behind)}.")
+        if self.challenges_left_out:
+            lines.append(
+                f"These declared local challenges are not part of {self.framework.label} and are left out of "
+                f"the profile: {', '.join(self.challenges_left_out)}."
+            )
         return lines
 
 
 def plan_import(store: Store, data: bytes) -> ImportPlan:
-    """Read and check a portable file against the installed framework and the store; write nothing."""
+    """Read and check a portable file against the installed framework and the store; write nothing.
+
+    The answers, targets and city profile go through the same check the scorer makes
+    (``check_assessment``), so whatever is imported can be scored, exported and reported.
+    """
     file = read_portable(data)
     try:
         framework = store.framework(file.framework.id)
     except StorageError as exc:  # the framework is not installed
         raise ImportRefused([str(exc)]) from None
     given = file.recorded_answers()
+    profile = file.city_profile()
     left_behind: list[str] = []
+    left_out: list[str] = []
     if file.framework.version != framework.version:
+        known = {c.id for c in framework.challenges}
+        left_out = [c for c in profile.challenges if c not in known]
+        profile = profile.model_copy(update={"challenges": tuple(c for c in profile.challenges if c in known)})
         try:
             mapping = map_question_ids(framework, file.framework.version, [a.question_id for a in given])
         except CrosswalkError as exc:
@@ -111,33 +194,50 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
         ]
         left_behind = mapping.unmapped
     try:
-        answers_frame(framework, given)
+        check_assessment(framework, given, file.assessment.targets, profile.challenges)
+        store.check_city(profile)
     except AnswerError as exc:
         raise ImportRefused(exc.problems) from None
-    unknown_themes = sorted(set(file.assessment.targets) - {t.id for t in framework.themes})
-    if unknown_themes:
-        raise ImportRefused([f"targets name unknown theme(s): {', '.join(unknown_themes)}"])
-    city = store.matching_city(file.city_profile())
+    except StorageError as exc:
+        raise ImportRefused([str(exc)]) from None
+    city = store.matching_city(profile)
     same_title = [a.id or 0 for a in store.assessments(city.id) if a.title == file.assessment.title] if city else []
     return ImportPlan(
         file=file,
         digest=file.integrity.digest,
         framework=framework,
+        city=profile,
         answers=given,
         left_behind=left_behind,
+        challenges_left_out=left_out,
         existing_city=city,
+        differences=profile_differences(city, profile) if city else [],
         same_title=same_title,
     )
 
 
-def apply_import(store: Store, plan: ImportPlan, by: str) -> AssessmentRecord:
-    """Write a checked import in one transaction and return the new assessment."""
+def apply_import(store: Store, plan: ImportPlan, by: str, use_file_profile: bool = False) -> AssessmentRecord:
+    """Write a checked import in one transaction and return the new assessment.
+
+    For an existing city whose profile differs, ``use_file_profile`` says which one to keep.
+    """
     record = plan.file.assessment_record()
     if plan.framework.version != plan.file.framework.version:
         record = record.model_copy(update={"framework_version": plan.framework.version})
-    details = {"file_framework_version": plan.file.framework.version, "left_behind": plan.left_behind}
+    details = {
+        "file_framework_version": plan.file.framework.version,
+        "left_behind": plan.left_behind,
+        "challenges_left_out": plan.challenges_left_out,
+        "profile": "from the file" if use_file_profile and plan.needs_profile_choice else "stored",
+    }
     return store.import_assessment(
-        plan.file.city_profile(), record, plan.answers, by, digest=plan.digest, details=details
+        plan.city,
+        record,
+        plan.answers,
+        by,
+        digest=plan.digest,
+        details=details,
+        use_file_profile=use_file_profile,
     )
 
 
@@ -212,7 +312,22 @@ def export_tables(store: Store, assessment_id: int) -> dict[str, pd.DataFrame]:
     ]
     ranked = summary.priorities.copy()
     ranked.insert(2, "theme", ranked["theme_id"].map(theme_title))
-    return {"answers": answers_table, "theme_scores": theme_scores, "gaps": gaps, "priorities": ranked}
+    tables = {"answers": answers_table, "theme_scores": theme_scores, "gaps": gaps, "priorities": ranked}
+    return {name: _whose(table, city, record) for name, table in tables.items()}
+
+
+def _whose(table: pd.DataFrame, city: City, record: AssessmentRecord) -> pd.DataFrame:
+    """``table`` with the city (name, country) and the assessment's title and start date in front."""
+    whose = table.copy()
+    whose.insert(0, "assessment", f"{record.title} (started {record.started_on.isoformat()})")
+    whose.insert(0, "city", f"{city.name}, {city.country}")
+    return whose
+
+
+def _workbook_title(store: Store, assessment_id: int) -> str:
+    """The words that name an assessment's exports: city, then title."""
+    record = store.assessment(assessment_id)
+    return f"{store.city(record.city_id or 0).name}: {record.title}"
 
 
 def export_csv(store: Store, assessment_id: int, table: str = "answers") -> bytes:
@@ -225,7 +340,8 @@ def export_csv(store: Store, assessment_id: int, table: str = "answers") -> byte
 def export_xlsx(store: Store, assessment_id: int) -> bytes:
     """All four tables as one workbook, one sheet each, formula-like cells stored as text."""
     tables = export_tables(store, assessment_id)
-    return to_xlsx_bytes({_SHEET_TITLES[name]: frame for name, frame in tables.items()})
+    sheets = {_SHEET_TITLES[name]: frame for name, frame in tables.items()}
+    return to_xlsx_bytes(sheets, title=_workbook_title(store, assessment_id))
 
 
 def _row_answer(row: pd.Series) -> RecordedAnswer:
@@ -259,7 +375,9 @@ def import_answers_csv(store: Store, assessment_id: int, data: bytes, by: str, r
     """
     try:
         table = read_csv_table(
-            data, required=["question_id", "status", "level"], optional=[*ANSWER_CSV_COLUMNS[3:], *_ANSWER_INFO_COLUMNS]
+            data,
+            required=["question_id", "status", "level"],
+            optional=[*ANSWER_CSV_COLUMNS[3:], *_ANSWER_INFO_COLUMNS, *_WHOSE_COLUMNS],
         )
     except SpreadsheetError as exc:
         raise ImportRefused([str(exc)]) from None
@@ -269,9 +387,7 @@ def import_answers_csv(store: Store, assessment_id: int, data: bytes, by: str, r
         try:
             given.append(_row_answer(row))
         except ValidationError as exc:
-            loc, message = first_problem(exc)
-            field_name = ".".join(map(str, loc))
-            problems.append(f"line {line} ({row['question_id']}): {field_name + ': ' if field_name else ''}{message}")
+            problems += [f"line {line} ({row['question_id']}): {p}" for p in problem_sentences(exc, limit=1)]
         except ValueError as exc:
             problems.append(f"line {line}: {exc}")
     if problems:

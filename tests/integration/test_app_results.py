@@ -17,6 +17,7 @@ from questionnaire.model import Framework
 from reporting.context import build_context
 from reporting.sources import context_from_store
 from scoring.answers import Status
+from scoring.bands import format_points
 from scoring.records import AssessmentRecord, City, PopulationBand, RecordedAnswer, Region
 from storage.demo import create_demo
 from storage.migrate import upgrade_database
@@ -107,7 +108,7 @@ def test_the_results_page_shows_the_overall_index_band_and_first_priority(seeded
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert context.overall_index is not None
-    assert metrics["Overall index (0–100)"] == f"{context.overall_index:.0f}"
+    assert metrics["Overall index (0–100)"] == format_points(context.overall_index)
     assert f"Band: **{context.overall_band}**" in "\n".join(m.value for m in at.markdown)
     assert context.priorities
     assert _table(at, "Rank").iloc[0]["Theme"] == context.priorities[0].theme_title

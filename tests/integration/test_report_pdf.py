@@ -21,6 +21,7 @@ from reporting.context import ReportContext, ReportVariant
 from reporting.figures import build_figures
 from reporting.pdf import ReportError, ReportRenderer, html_to_pdf
 from reporting.sources import context_from_store
+from scoring.bands import format_points
 from scoring.records import City, RecordedAnswer
 from storage.demo import create_demo
 from storage.store import Store
@@ -64,7 +65,7 @@ def test_the_report_reads_back_with_city_themes_index_and_top_priority(
     assert demo_context.city_name in text
     for theme in demo_context.themes:
         assert theme.title in text, theme.title
-    assert f"{demo_context.overall_index:.0f}" in text and "Overall index" in text
+    assert format_points(demo_context.overall_index) in text and "Overall index" in text
     top = demo_context.priorities[0]
     assert f"1. {top.theme_id} · {top.theme_title}" in text
     assert "Page 3 of" in text

@@ -159,7 +159,8 @@ def test_every_table_exports_to_csv_and_all_four_to_one_workbook(store: Store, f
     assert book.sheetnames == ["Answers", "Theme scores", "Gaps", "Priorities"]
     cells = [c for row in book["Answers"].iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
-    assert "'" + HOSTILE in [c.value for c in cells]
+    hostile = [c for c in cells if c.value == HOSTILE]  # exactly as typed: typed as text, no visible quote
+    assert hostile and all(c.data_type == "s" and c.quotePrefix for c in hostile)
 
 
 def test_an_exported_answers_csv_reads_back_unchanged_and_edits_are_audited(store: Store, filled: int) -> None:
@@ -169,7 +170,7 @@ def test_an_exported_answers_csv_reads_back_unchanged_and_edits_are_audited(stor
     assert store.answers(filled) == before  # the quote before =HYPERLINK came off exactly once
 
     lines = data.decode("utf-8-sig").split("\r\n")
-    assert lines[0].split(",")[:4] == ["theme_id", "theme", "question_id", "question"]
+    assert lines[0].split(",")[:6] == ["city", "assessment", "theme_id", "theme", "question_id", "question"]
     edited = [line.replace(",level,4,", ",level,3,") if ",Q1.2," in line else line for line in lines]
     changed = "\r\n".join(edited).encode("utf-8-sig")
     with pytest.raises(ImportRefused, match="Q1.2"):

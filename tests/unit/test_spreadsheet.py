@@ -134,20 +134,16 @@ def _workbook(sheets: dict[str, pd.DataFrame]) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(sheets)))
 
 
-def test_xlsx_stores_formula_like_text_as_quoted_strings_and_numbers_as_numbers() -> None:
-    frame = pd.DataFrame({"=head": ["=1+1", '=HYPERLINK("http://x","click")', "plain"], "n": [1, 2.5, None]})
+def test_xlsx_keeps_formula_like_text_exactly_as_text_marked_to_stay_text() -> None:
+    texts = ["=1+1", '=HYPERLINK("http://x","click")', "- a bullet point", "plain"]
+    frame = pd.DataFrame({"=head": texts, "n": [1, 2.5, None, 4]})
     sheet = _workbook({"Scores": frame})["Scores"]
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
-    assert [cell.value for cell in sheet["A"]] == ["'=head", "'=1+1", '\'=HYPERLINK("http://x","click")', "plain"]
-    assert [cell.value for cell in sheet["B"]][1:] == [1, 2.5, None]
+    assert [cell.value for cell in sheet["A"]] == ["=head", *texts]
+    assert [cell.quotePrefix for cell in sheet["A"]] == [True, True, True, True, False]
+    assert [cell.value for cell in sheet["B"]][1:] == [1, 2.5, None, 4]
     assert sheet["B2"].data_type == "n"
-
-
-def test_xlsx_never_stores_text_as_a_formula_even_without_neutralising(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("storage.spreadsheet.neutralise", lambda value: value)
-    sheet = _workbook({"S": pd.DataFrame({"name": ["=1+1"]})})["S"]
-    assert (sheet["A2"].value, sheet["A2"].data_type) == ("=1+1", "s")
 
 
 def test_xlsx_has_a_bold_frozen_header_and_capped_widths() -> None:
