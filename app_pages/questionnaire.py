@@ -9,7 +9,8 @@ answers and a choice.
 Nothing typed is ever dropped. The text boxes have no browser-side length limit (Streamlit's
 ``max_chars`` silently discards a paste that would pass it): text longer than the store keeps stays
 in its box with a message beside it saying what to do, and nothing of that answer is saved over the
-stored one until it fits.
+stored one until it fits. While a box holds what the store refused, it is not refilled from the
+store, and the boxes keep their text when the person moves to another theme and back.
 """
 
 from __future__ import annotations
@@ -164,6 +165,7 @@ def save(record_id: int, question_id: str, by: str, expected: int | None = None)
 def take_theirs(record_id: int, question_id: str) -> None:
     """Drop my refused answer; the widgets are filled from the store on this run."""
     st.session_state.get(CONFLICTS, {}).pop(question_id, None)
+    st.session_state.get(ERRORS, {}).pop(question_id, None)
     st.session_state[key(record_id, question_id, "seen")] = -1
 
 
@@ -236,8 +238,9 @@ def problem_beside(question_id: str, part: str, where: Any = st) -> None:
 for question in theme.questions:
     answer = stored.get(question.id)
     seen = st.session_state.get(key(record_id, question.id, "seen"))
-    if question.id not in conflicts and (
-        seen != (answer.version if answer else 0) or key(record_id, question.id, "answer") not in st.session_state
+    unsaved = question.id in conflicts or question.id in errors  # the boxes hold what the store refused
+    if key(record_id, question.id, "answer") not in st.session_state or (
+        not unsaved and seen != (answer.version if answer else 0)
     ):
         fill_from_store(record_id, question, answer)
 
@@ -262,6 +265,7 @@ for question in theme.questions:
             disabled=not editable,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            persist_state="session",
         )
         choice = st.session_state.get(key(record_id, question.id, "answer"))
         if choice == NA:
@@ -271,6 +275,7 @@ for question in theme.questions:
                 disabled=not editable,
                 on_change=save,
                 args=(record_id, question.id, by or ""),
+                persist_state="session",
             )
             problem_beside(question.id, "reason")
         left, right = st.columns(2)
@@ -282,6 +287,7 @@ for question in theme.questions:
             disabled=not editable or choice is None,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            persist_state="session",
         )
         right.text_area(
             f"Links to evidence (one per line, http or https; up to {MAX_LINKS})",
@@ -290,6 +296,7 @@ for question in theme.questions:
             disabled=not editable or choice is None,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            persist_state="session",
         )
         problem_beside(question.id, "links", right)
         st.text_area(
@@ -299,6 +306,7 @@ for question in theme.questions:
             disabled=not editable or choice is None,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            persist_state="session",
         )
         problem_beside(question.id, "note")
 

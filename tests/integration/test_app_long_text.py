@@ -68,6 +68,33 @@ def test_an_over_long_note_stays_in_its_box_with_a_message_and_the_stored_note_i
     assert len(saved_captions(at)) == 1
 
 
+def test_an_over_long_note_is_still_in_its_box_after_visiting_another_theme(store: Store, draft: int) -> None:
+    at = open_app(store, draft, page=QUESTIONNAIRE)
+    widget(at, draft, "Q1.1", "answer").set_value(2).run()
+    widget(at, draft, "Q1.1", "note").input("y" * 6_000).run()
+    at.selectbox(key="questionnaire_theme").set_value("T2").run()
+    at.selectbox(key="questionnaire_theme").set_value("T1").run()
+    assert widget(at, draft, "Q1.1", "note").value == "y" * 6_000
+    assert "This note has 6,000 characters" in messages(at)
+    assert store.answers(draft)[0].note == ""
+
+
+def test_a_colleagues_save_never_replaces_an_over_long_note_and_the_shortened_one_does_not_overwrite_theirs(
+    store: Store, draft: int
+) -> None:
+    ana = open_app(store, draft, page=QUESTIONNAIRE)
+    widget(ana, draft, "Q1.1", "answer").set_value(2).run()
+    widget(ana, draft, "Q1.1", "note").input("z" * 7_000).run()
+    ben = open_app(store, draft, who="Ben Okafor (police liaison)", page=QUESTIONNAIRE)
+    widget(ben, draft, "Q1.1", "answer").set_value(3).run()
+
+    ana.run()  # Ana's page runs again and reads Ben's answer from the store
+    assert widget(ana, draft, "Q1.1", "note").value == "z" * 7_000
+    widget(ana, draft, "Q1.1", "note").input("z" * 3_000).run()
+    assert store.answers(draft)[0].level == 3 and store.answers(draft)[0].note == ""  # Ben's answer stands
+    assert any("changed by Ben Okafor (police liaison)" in w.value.replace("\\", "") for w in ana.warning)
+
+
 def test_an_over_long_reason_stays_in_its_box_with_a_message(store: Store, draft: int) -> None:
     at = open_app(store, draft, page=QUESTIONNAIRE)
     at.selectbox(key="questionnaire_theme").set_value("T7").run()
