@@ -5,6 +5,12 @@ filled from the store whenever the stored version differs from the one this brow
 a reload, a restart or a colleague's change always shows what is really stored. A save made
 against a version someone else has since changed is refused by the store and shown here with both
 answers and a choice.
+
+Nothing typed is ever dropped. The text boxes have no browser-side length limit (Streamlit's
+``max_chars`` silently discards a paste that would pass it): text longer than the store keeps stays
+in its box with a message beside it saying what to do, and nothing of that answer is saved over the
+stored one until it fits. While a box holds what the store refused, it is not refilled from the
+store, and the boxes keep their text when the person moves to another theme and back.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from pydantic import ValidationError
 from app_pages.common import PAGES, ask_who, attempt, choose_assessment, md, require_assessment, store, who
 from questionnaire.model import Framework, Question, first_problem, text_in
 from scoring.answers import Evidence, Status
-from scoring.records import AssessmentStatus, RecordedAnswer
+from scoring.records import MAX_LINK_CHARS, MAX_LINKS, MAX_NOTE_CHARS, AssessmentStatus, RecordedAnswer
 from storage.errors import AnswerConflict, StorageError
 
 EVIDENCE_LABELS = {
@@ -28,6 +34,8 @@ EVIDENCE_LABELS = {
 }
 NA, DK = Status.NOT_APPLICABLE.value, Status.DONT_KNOW.value
 CONFLICTS, ERRORS = "questionnaire_conflicts", "questionnaire_errors"
+MAX_REASON_CHARS = 1_000  # RecordedAnswer.reason's limit (a test keeps the two the same)
+UNTIL_IT_FITS = "Until then nothing of this answer is saved; what was saved before stays as it was."
 
 
 def key(record_id: int, question_id: str, part: str) -> str:
@@ -81,23 +89,59 @@ def answer_from_widgets(record_id: int, question_id: str) -> RecordedAnswer | No
     )
 
 
+def too_long(record_id: int, question_id: str) -> tuple[str, str] | None:
+    """The first box holding more than the store keeps, and what to do about it; None when all fits."""
+    note = st.session_state.get(key(record_id, question_id, "note"), "")
+    if len(note) > MAX_NOTE_CHARS:
+        return "note", (
+            f"This note has {len(note):,} characters; a note keeps up to {MAX_NOTE_CHARS:,}. Shorten it "
+            f"(or move the detail into a document and link to it) and it is saved. {UNTIL_IT_FITS}"
+        )
+    reason = st.session_state.get(key(record_id, question_id, "reason"), "").strip()
+    if st.session_state.get(key(record_id, question_id, "answer")) == NA and len(reason) > MAX_REASON_CHARS:
+        return "reason", (
+            f"This reason has {len(reason):,} characters; a reason keeps up to {MAX_REASON_CHARS:,}. "
+            f"Shorten it (the detail can go in the note) and it is saved. {UNTIL_IT_FITS}"
+        )
+    lines = st.session_state.get(key(record_id, question_id, "links"), "").splitlines()
+    links = [line.strip() for line in lines if line.strip()]
+    if len(links) > MAX_LINKS:
+        return "links", (
+            f"This box has {len(links)} links; an answer keeps up to {MAX_LINKS}. Keep the {MAX_LINKS} that "
+            f"matter most (or link to one page that lists the rest) and they are saved. {UNTIL_IT_FITS}"
+        )
+    for number, link in enumerate(links, start=1):
+        if len(link) > MAX_LINK_CHARS:
+            return "links", (
+                f"Link {number} has {len(link):,} characters; a link keeps up to {MAX_LINK_CHARS:,}. Use a "
+                f"shorter address for the same page and it is saved. {UNTIL_IT_FITS}"
+            )
+    return None
+
+
 def save(record_id: int, question_id: str, by: str, expected: int | None = None) -> None:
-    """Save one question's widgets now (a widget callback); problems are kept to show beside it."""
-    errors: dict[str, str] = st.session_state.setdefault(ERRORS, {})
+    """Save one question's widgets now (a widget callback). A problem is kept with the box it is
+    about ("answer" when it is about the whole answer), to show beside that box."""
+    errors: dict[str, tuple[str, str]] = st.session_state.setdefault(ERRORS, {})
     conflicts: dict[str, Any] = st.session_state.setdefault(CONFLICTS, {})
     errors.pop(question_id, None)
     if (
         st.session_state.get(key(record_id, question_id, "answer")) == NA
         and not st.session_state.get(key(record_id, question_id, "reason"), "").strip()
     ):
-        errors[question_id] = "Not saved yet: say why this question does not apply to your city."
+        errors[question_id] = ("reason", "Not saved yet: say why this question does not apply to your city.")
+        return
+    problem = too_long(record_id, question_id)
+    if problem:
+        errors[question_id] = problem
         return
     try:
         answer = answer_from_widgets(record_id, question_id)
     except ValidationError as exc:
         loc, _ = first_problem(exc)
-        field = {"links": "Links", "note": "Note", "reason": "Reason"}.get(str(loc[0]) if loc else "", "Answer")
-        errors[question_id] = f"Not saved yet. {field}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}"
+        part = str(loc[0]) if loc and loc[0] in ("links", "note", "reason") else "answer"
+        field = {"links": "Links", "note": "Note", "reason": "Reason"}.get(part, "Answer")
+        errors[question_id] = (part, f"Not saved yet. {field}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}")
         return
     if answer is None:
         return
@@ -112,7 +156,7 @@ def save(record_id: int, question_id: str, by: str, expected: int | None = None)
         }
         return
     except StorageError as exc:
-        errors[question_id] = f"{exc} What you entered is still here."
+        errors[question_id] = ("answer", f"{exc} What you entered is still here.")
         return
     conflicts.pop(question_id, None)
     st.session_state[key(record_id, question_id, "seen")] = saved.version
@@ -121,6 +165,7 @@ def save(record_id: int, question_id: str, by: str, expected: int | None = None)
 def take_theirs(record_id: int, question_id: str) -> None:
     """Drop my refused answer; the widgets are filled from the store on this run."""
     st.session_state.get(CONFLICTS, {}).pop(question_id, None)
+    st.session_state.get(ERRORS, {}).pop(question_id, None)
     st.session_state[key(record_id, question_id, "seen")] = -1
 
 
@@ -136,7 +181,7 @@ by = who()
 editable = record.status is AssessmentStatus.DRAFT and by is not None
 stored = {a.question_id: a for a in store().answers(record_id)}
 conflicts: dict[str, Any] = st.session_state.setdefault(CONFLICTS, {})
-errors: dict[str, str] = st.session_state.setdefault(ERRORS, {})
+errors: dict[str, tuple[str, str]] = st.session_state.setdefault(ERRORS, {})
 
 st.title("Questionnaire")
 st.caption(f"{md(record.title)} · {'Draft' if record.status is AssessmentStatus.DRAFT else 'Submitted'}")
@@ -183,11 +228,19 @@ if carried and editable:
         "Check each one and confirm it or change it."
     )
 
+
+def problem_beside(question_id: str, part: str, where: Any = st) -> None:
+    """The message about what was not saved, right under the box it is about."""
+    if question_id in errors and errors[question_id][0] == part:
+        where.error(md(errors[question_id][1]))
+
+
 for question in theme.questions:
     answer = stored.get(question.id)
     seen = st.session_state.get(key(record_id, question.id, "seen"))
-    if question.id not in conflicts and (
-        seen != (answer.version if answer else 0) or key(record_id, question.id, "answer") not in st.session_state
+    unsaved = question.id in conflicts or question.id in errors  # the boxes hold what the store refused
+    if key(record_id, question.id, "answer") not in st.session_state or (
+        not unsaved and seen != (answer.version if answer else 0)
     ):
         fill_from_store(record_id, question, answer)
 
@@ -212,17 +265,19 @@ for question in theme.questions:
             disabled=not editable,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            persist_state="session",
         )
         choice = st.session_state.get(key(record_id, question.id, "answer"))
         if choice == NA:
             st.text_input(
-                "Why does this question not apply to your city?",
+                f"Why does this question not apply to your city? (up to {MAX_REASON_CHARS:,} characters)",
                 key=key(record_id, question.id, "reason"),
-                max_chars=1000,
                 disabled=not editable,
                 on_change=save,
                 args=(record_id, question.id, by or ""),
+                persist_state="session",
             )
+            problem_beside(question.id, "reason")
         left, right = st.columns(2)
         left.selectbox(
             "Evidence",
@@ -232,24 +287,28 @@ for question in theme.questions:
             disabled=not editable or choice is None,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            persist_state="session",
         )
         right.text_area(
-            "Links to evidence (one per line, http or https)",
+            f"Links to evidence (one per line, http or https; up to {MAX_LINKS})",
             key=key(record_id, question.id, "links"),
             height=68,
             disabled=not editable or choice is None,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            persist_state="session",
         )
+        problem_beside(question.id, "links", right)
         st.text_area(
-            "Note",
+            f"Note (up to {MAX_NOTE_CHARS:,} characters)",
             key=key(record_id, question.id, "note"),
-            max_chars=5000,
             height=68,
             disabled=not editable or choice is None,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            persist_state="session",
         )
+        problem_beside(question.id, "note")
 
         if question.id in conflicts:
             clash = conflicts[question.id]
@@ -271,8 +330,10 @@ for question in theme.questions:
                 on_click=take_theirs,
                 args=(record_id, question.id),
             )
-        elif question.id in errors:
-            st.error(md(errors[question.id]))
+        elif question.id in errors:  # shown beside its box above, unless it is about the whole answer
+            part, message = errors[question.id]
+            if part == "answer" or (part == "reason" and choice != NA):
+                st.error(md(message))
         elif answer is not None:
             when = answer.answered_at.strftime("%d %b %Y %H:%M UTC") if answer.answered_at else ""
             if answer.carried_over:

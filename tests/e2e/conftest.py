@@ -14,6 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from questionnaire.loader import load_frameworks
+from questionnaire.model import Framework
+from scoring.records import City
+from storage.store import Store
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -99,3 +104,23 @@ def page(browser: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def blank_draft(  # type: ignore[no-untyped-def]
+    app_url: str, app_db: str, page, request: pytest.FixtureRequest
+) -> Iterator[tuple[Framework, Store, int]]:
+    """A new city with a blank draft, made in the app's database and open in the Questionnaire."""
+    from tests.e2e.steps import say_who
+
+    frameworks = load_frameworks()
+    framework = frameworks["scn-transatlantic"]
+    store = Store.open(app_db, frameworks)
+    city = store.create_city(
+        City(name=request.node.name[:80], country="Fictional", region="europe", population_band="100k_500k"), "Set-up"
+    )
+    draft = store.start_assessment(city.id or 0, "Walk", "Set-up", framework_id=framework.id).id or 0
+    page.goto(f"{app_url}/questionnaire?city={city.id}&assessment={draft}")
+    say_who(page)
+    yield framework, store, draft
+    store.engine.dispose()

@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework, text_in
-from scoring.records import City
 from storage.store import Store
-from tests.e2e.steps import current, level_label, say_who
+from tests.e2e.steps import current, level_label
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def blank_draft(  # type: ignore[no-untyped-def]
-    app_url: str, app_db: str, page, request: pytest.FixtureRequest
-) -> Iterator[tuple[Framework, Store, int]]:
-    """A new city with a blank draft, made in the app's database and open in the Questionnaire."""
-    frameworks = load_frameworks()
-    framework = frameworks["scn-transatlantic"]
-    store = Store.open(app_db, frameworks)
-    city = store.create_city(
-        City(name=request.node.name[:80], country="Fictional", region="europe", population_band="100k_500k"), "Set-up"
-    )
-    draft = store.start_assessment(city.id or 0, "Walk", "Set-up", framework_id=framework.id).id or 0
-    page.goto(f"{app_url}/questionnaire?city={city.id}&assessment={draft}")
-    say_who(page)
-    yield framework, store, draft
-    store.engine.dispose()
 
 
 def test_answering_after_next_theme_stays_on_that_theme_as_its_progress_changes(
