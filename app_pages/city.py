@@ -3,8 +3,9 @@
 import streamlit as st
 from pydantic import ValidationError
 
-from app_pages.common import PAGES, ask_who, attempt, choose_city, current_city, current_framework, store
-from questionnaire.model import first_problem, text_in
+from app_pages.common import PAGES, ask_who, attempt, choose_city, current_city, current_framework, md, store
+from questionnaire.model import text_in
+from questionnaire.problems import first_problem
 from scoring.records import City, PopulationBand, Region
 
 REGIONS = {Region.EUROPE: "Europe", Region.NORTH_AMERICA: "North America", Region.OTHER: "Elsewhere"}
@@ -48,7 +49,7 @@ if by:
             "Local challenges the city faces now",
             options=list(challenge_labels),
             format_func=challenge_labels.__getitem__,
-            default=list(city.challenges) if city else [],
+            default=[c for c in city.challenges if c in challenge_labels] if city else [],
             key="city_challenges",
         )
         share = st.checkbox(
@@ -70,9 +71,7 @@ if by:
                 is_demo=city.is_demo if city else False,
             )
         except ValidationError as exc:
-            loc, message = first_problem(exc)
-            field = FIELD_NAMES.get(str(loc[0]) if loc else "", "The profile")
-            st.error(f"{field}: {message}")
+            st.error(md(first_problem(exc, FIELD_NAMES)[1]))
         else:
             stored = attempt(
                 lambda: store().update_city(profile, by) if city else store().create_city(profile, by),

@@ -17,7 +17,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
-from questionnaire.model import Framework, first_problem
+from questionnaire.model import Framework
+from questionnaire.problems import first_problem
 from reporting.pdf import ReportRenderer
 from scoring.records import AssessmentRecord, City
 from storage.config import database_url
@@ -185,8 +186,7 @@ def attempt(action: Callable[[], T], failure: str) -> T | None:
     except StorageError as exc:
         st.error(f"{failure}: {md(str(exc))}")
     except ValidationError as exc:
-        loc, message = first_problem(exc)
-        st.error(f"{failure}: {'.'.join(map(str, loc)) + ': ' if loc else ''}{message}")
+        st.error(f"{failure}: {md(first_problem(exc)[1])}")
     return None
 
 

@@ -21,7 +21,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from app_pages.common import PAGES, ask_who, attempt, choose_assessment, md, require_assessment, store, who
-from questionnaire.model import Framework, Question, first_problem, text_in
+from questionnaire.model import Framework, Question, text_in
+from questionnaire.problems import first_problem
 from scoring.answers import Evidence, Status
 from scoring.records import MAX_LINK_CHARS, MAX_LINKS, MAX_NOTE_CHARS, AssessmentStatus, RecordedAnswer
 from storage.errors import AnswerConflict, StorageError
@@ -138,10 +139,10 @@ def save(record_id: int, question_id: str, by: str, expected: int | None = None)
     try:
         answer = answer_from_widgets(record_id, question_id)
     except ValidationError as exc:
-        loc, _ = first_problem(exc)
-        part = str(loc[0]) if loc and loc[0] in ("links", "note", "reason") else "answer"
-        field = {"links": "Links", "note": "Note", "reason": "Reason"}.get(part, "Answer")
-        errors[question_id] = (part, f"Not saved yet. {field}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}")
+        labels = {"links": "Links", "note": "Note", "reason": "Reason"}
+        loc, sentence = first_problem(exc, labels)
+        part = str(loc[0]) if loc and loc[0] in labels else "answer"
+        errors[question_id] = (part, f"Not saved yet. {sentence}")
         return
     if answer is None:
         return

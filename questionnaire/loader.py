@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from questionnaire.model import LEVELS, Challenge, Crosswalk, Finding, Framework, Theme, first_problem
+from questionnaire.model import LEVELS, Challenge, Crosswalk, Finding, Framework, Theme
+from questionnaire.problems import first_problem
 
 __all__ = [
     "BUILTIN_FRAMEWORKS",

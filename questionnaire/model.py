@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "Brief",
@@ -20,7 +20,6 @@ __all__ = [
     "ScaleLevel",
     "Source",
     "Theme",
-    "first_problem",
     "text_in",
 ]
 
@@ -48,18 +47,6 @@ LocalizedText = Annotated[dict[str, str], AfterValidator(_require_english)]
 """A text in several languages, e.g. ``{"en": "...", "fr": "..."}``; English is required."""
 
 StableId = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
-
-
-def first_problem(exc: ValidationError) -> tuple[tuple[int | str, ...], str]:
-    """Where the first validation error sits and what it says, in words a reader can act on.
-
-    The message reads ``field.path: problem`` (just ``problem`` at the top level).
-    """
-    first = exc.errors()[0]
-    loc = tuple(first["loc"])
-    message = first["msg"].removeprefix("Value error, ")
-    field = ".".join(str(part) for part in loc)
-    return loc, f"{field}: {message}" if field else message
 
 
 def text_in(text: dict[str, str], language: str = "en") -> str:
