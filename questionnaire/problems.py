@@ -20,6 +20,8 @@ Place = tuple[int | str, ...]
 # Pydantic's wording, said for people. Checked by prefix; the rest of the message is kept.
 _WORDING: tuple[tuple[str, str], ...] = (
     ("Field required", "is missing"),
+    ("Value should have at least 1 item after validation", "must not be empty"),
+    ("String should have at least 1 character", "must not be empty"),
     ("Extra inputs are not permitted", "is not part of this format; remove it"),
     ("Input should be a valid integer", "must be a whole number (not text, true or false, or a fraction)"),
     ("Input should be a valid number", "must be a number (not text, or true or false)"),
@@ -33,6 +35,8 @@ _WORDING: tuple[tuple[str, str], ...] = (
     ("Input should have timezone info", "must be a date and time with its time zone, for example 2026-03-01T09:30:00Z"),
     ("Input should be a valid datetime", "must be a date and time, for example 2026-03-01T09:30:00Z"),
     ("Input should be a valid date", "must be a date, for example 2026-03-01"),
+    ("Input should be", "must be"),
+    ("Input should", "must"),
 )
 _PREFIXES = ("Value error, ", "Assertion failed, ")
 

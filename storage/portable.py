@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from datetime import datetime
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from questionnaire.problems import Place, problem_sentences
 from scoring.answers import Evidence, Status
@@ -62,7 +64,7 @@ BEYOND_SCHEMA: Final = (
     "text may hold no lone UTF-16 surrogate (a broken character)",
     "whole numbers (levels) are written without a fraction: 3, not 3.0",
     "numbers have at most 30 digits; NaN and Infinity are refused",
-    "names, titles and team members fit on one line; no text holds control characters other than tab and "
+    "names, titles and team members are not blank and fit on one line; no text holds control characters other than tab and "
     "line breaks (in notes and reasons)",
     "links are http:// or https:// addresses without spaces",
     "an answer with status 'level' has a level, other statuses have none, and 'not_applicable' has a reason",
@@ -72,7 +74,22 @@ BEYOND_SCHEMA: Final = (
 )
 """What ``read_portable`` and the import check that JSON Schema cannot say; listed in the schema."""
 
-FileMoment = Annotated[AwareDatetime, AfterValidator(utc)]
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _written_moment(value: Any) -> Any:
+    """Only a written date and time (RFC 3339, as the schema's "date-time"), never a bare number."""
+    if isinstance(value, datetime):  # written by this product, not read from a file
+        return value
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("must be a date and time with its time zone, for example 2026-03-01T09:30:00Z")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date and time") from None
+
+
+FileMoment = Annotated[AwareDatetime, BeforeValidator(_written_moment), AfterValidator(utc)]
 """A date and time with its time zone, kept as UTC."""
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring.records import AssessmentRecord
 from storage.errors import ImportRefused
 from storage.portable import MAX_FILE_BYTES, digest_of, dump_portable, portable_schema, read_portable
 from tests.files import RIVERTON, riverton, signed
@@ -108,7 +109,7 @@ def test_an_exported_file_is_valid_against_the_committed_json_schema() -> None:
 def test_any_unicode_content_survives_write_read_write_byte_for_byte(notes: list[str], title: str) -> None:
     file = read_portable(RIVERTON.read_bytes())
     answers = [a.model_copy(update={"note": n}) for a, n in zip(file.recorded_answers(), notes, strict=False)]
-    record = file.assessment_record().model_copy(update={"title": title.strip()})
+    record = AssessmentRecord.model_validate({**file.assessment_record().model_dump(), "title": title})
     first = dump_portable(file.framework.id, file.framework.version, file.city_profile(), record, answers)
     again = read_portable(first)
     second = dump_portable(
