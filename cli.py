@@ -429,7 +429,7 @@ def import_file(
             return
         plan = transfer.plan_import(store, data)
         for line in plan.describe():
-            console.print(line, highlight=False, markup=False)
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
         if dry_run:
             console.print("Dry run: nothing was written.")
             return

@@ -46,13 +46,18 @@ def upgrade() -> None:
     """Add the city key, fill it in, and make both keys unique among live rows."""
     op.add_column("cities", sa.Column("match_key", sa.String(64)))
     conn = op.get_bind()
-    cities = sa.table("cities", sa.column("id"), sa.column("name"), sa.column("country"), sa.column("deleted_at"),
-                      sa.column("match_key"))
-    assessments = sa.table("assessments", sa.column("id"), sa.column("city_id"), sa.column("imported_digest"),
-                           sa.column("deleted_at"))
-    audit = sa.table("audit_events", sa.column("at"), sa.column("actor"), sa.column("action"),
-                     sa.column("city_id"), sa.column("assessment_id"), sa.column("old_value"),
-                     sa.column("new_value"))
+    cities = sa.table(
+        "cities", sa.column("id"), sa.column("name"), sa.column("country"), sa.column("deleted_at"),
+        sa.column("match_key"),
+    )
+    assessments = sa.table(
+        "assessments", sa.column("id"), sa.column("city_id"), sa.column("imported_digest"), sa.column("deleted_at")
+    )
+    audit = sa.table(
+        "audit_events", sa.column("at", sa.DateTime(timezone=True)), sa.column("actor"), sa.column("action"),
+        sa.column("city_id"), sa.column("assessment_id"), sa.column("old_value", sa.JSON),
+        sa.column("new_value", sa.JSON),
+    )
     now = datetime.now(UTC)
     taken: dict[str, int] = {}
     for row in conn.execute(sa.select(cities).order_by(cities.c.id)).all():
