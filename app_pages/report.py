@@ -232,9 +232,23 @@ else:
             st.markdown("**What the import would add**")
             st.markdown("\n".join(f"- {md(line)}" for line in plan.describe()))
             st.markdown(f"Answers to import: **{len(plan.answers)}**")
+            use_file: bool | None = False
+            if plan.needs_profile_choice:
+                profile = st.radio(
+                    "The city profile in the file differs from the stored one. Which should the city keep?",
+                    ["Keep the stored profile", "Update the stored profile from the file"],
+                    index=None,
+                    key="report_import_profile",
+                )
+                use_file = None if profile is None else profile.startswith("Update")
             name = ask_who("report")
-            if st.button("Import it", key="report_import_go", type="primary", disabled=name is None):
-                added = guarded(partial(apply_import, store(), plan, name or ""), "The file was not imported")
+            if st.button(
+                "Import it", key="report_import_go", type="primary", disabled=name is None or use_file is None
+            ):
+                added = guarded(
+                    partial(apply_import, store(), plan, name or "", use_file_profile=bool(use_file)),
+                    "The file was not imported",
+                )
                 if added is not None:
                     st.session_state[IMPORTED_KEY] = {"file_id": uploaded.file_id, "record": added}
                     st.session_state.pop(PLAN_KEY, None)

@@ -64,8 +64,8 @@ BEYOND_SCHEMA: Final = (
     "text may hold no lone UTF-16 surrogate (a broken character)",
     "whole numbers (levels) are written without a fraction: 3, not 3.0",
     "numbers have at most 30 digits; NaN and Infinity are refused",
-    "names, titles and team members are not blank and fit on one line; no text holds control characters other than tab and "
-    "line breaks (in notes and reasons)",
+    "names, titles and team members are not blank and fit on one line; no text holds control characters other "
+    "than tab and line breaks (in notes and reasons)",
     "links are http:// or https:// addresses without spaces",
     "an answer with status 'level' has a level, other statuses have none, and 'not_applicable' has a reason",
     "question ids, theme ids in targets and the city's challenges must exist in the installed framework version "

@@ -280,3 +280,25 @@ def test_answers_from_a_spreadsheet_need_replace_to_overwrite_then_say_how_many_
 def _level(store: Store, record: AssessmentRecord, question_id: str) -> int | None:
     answer: RecordedAnswer = next(a for a in store.answers(record.id or 0) if a.question_id == question_id)
     return answer.level
+
+
+def test_a_file_whose_city_profile_differs_asks_which_profile_to_keep_before_importing(store: Store) -> None:
+    at = report_page(_demo(store, AssessmentStatus.DRAFT))
+    at.file_uploader(key="report_import_file").upload(RIVERTON.name, RIVERTON.read_bytes(), "application/json").run()
+    at.button(key="report_import_go").click().run()
+    city = next(c for c in store.cities() if c.name == "Riverton (fictional)")
+
+    content = riverton()
+    content["city"] = {**content["city"], "population_band": "over_1m"}
+    content["assessment"] = {**content["assessment"], "title": "A later sitting"}
+    at = report_page(_demo(store, AssessmentStatus.DRAFT))
+    at.file_uploader(key="report_import_file").upload("later.json", signed(content), "application/json").run()
+    assert not at.exception
+    assert "size: stored “100k_500k”, in the file “over_1m”" in plain(markdown(at))
+    assert at.button(key="report_import_go").disabled  # no import until the team chooses
+    at.radio(key="report_import_profile").set_value("Update the stored profile from the file").run()
+    assert not at.button(key="report_import_go").disabled
+    at.button(key="report_import_go").click().run()
+    assert not at.exception
+    assert store.city(city.id or 0).population_band.value == "over_1m"
+    assert [a.title for a in store.assessments(city.id)] == ["Riverton 2026 (worked example)", "A later sitting"]
