@@ -12,6 +12,8 @@ from app_pages.common import (
     status_label,
     who,
 )
+from questionnaire.problems import problems_of
+from scoring.answers import AnswerError
 
 st.set_page_config(
     page_title="City Cohesion Self-Assessment",
@@ -48,6 +50,12 @@ with st.sidebar:
 
 try:
     page.run()
+except AnswerError as exc:  # a record stored before the store checked what scoring needs
+    st.error(
+        "This assessment cannot be scored as it is stored: "
+        + "; ".join(md(p) for p in problems_of(exc))
+        + ". Correct the city profile (or the answer named) and the page works again; nothing was changed."
+    )
 except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches the user
     code = incident(exc)
     st.error(

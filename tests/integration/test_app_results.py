@@ -212,3 +212,20 @@ def test_a_page_opened_with_nothing_chosen_points_to_home(seeded: Seeded, page: 
     at = _open(page)
     assert not at.exception
     assert "on the Home page first" in at.info[0].value
+
+
+def test_a_city_stored_with_a_challenge_the_framework_dropped_gets_a_plain_message_not_a_crash(seeded: Seeded) -> None:
+    from sqlalchemy import update
+
+    from storage.tables import cities
+
+    with seeded.store.engine.begin() as conn:  # a profile stored before the store checked challenges
+        conn.execute(update(cities).where(cities.c.id == seeded.city_id).values(challenges=["alien-invasion"]))
+    seeded.store.engine.dispose()
+    at = _open("app_pages/results.py", seeded.city_id, seeded.demo[-1].id)
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "cannot be scored as it is stored" in shown and "alien\\-invasion" in shown
+    assert "Something went wrong" not in shown
+    at.switch_page("app_pages/city.py").run()
+    assert not at.exception
