@@ -87,7 +87,7 @@ def test_the_test_framework_loads_with_weights_and_not_applicable_flags(mini_fra
         ),
         pytest.param(
             "themes/02-plans.yaml", "weight: 2", "weight: -1",
-            r"02-plans\.yaml: P\.1: questions\.0\.weight: Input should be greater than 0", id="negative weight",
+            r"02-plans\.yaml: P\.1: questions\.0\.weight: must be greater than 0", id="negative weight",
         ),
         pytest.param(
             "findings.yaml", "  - id: M.2\n    brief: brief-mini", "  - id: M.2\n    brief: brief-lost",
