@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, Row, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, Row, Table, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from questionnaire.crosswalk import CrosswalkError, map_question_ids
@@ -298,18 +298,19 @@ class Store:
             conn.execute(update(cities).where(cities.c.id == city_id).values(deleted_at=_now()))
             self._audit(conn, by, "city.delete", city_id=city_id, old={"name": row.name})
 
+    def _undelete(self, conn: Connection, table: Table, row_id: int, what: str) -> None:
+        done = conn.execute(
+            update(table).where(table.c.id == row_id, table.c.deleted_at.is_not(None)).values(deleted_at=None)
+        )
+        if done.rowcount != 1:
+            raise NotFound(f"{what.capitalize()} {row_id} is not a deleted {what}.")
+
     def restore_city(self, city_id: int, by: str) -> City:
         """Bring back a deleted city with its assessments."""
         by = _actor(by)
         try:
             with self._write() as conn:
-                done = conn.execute(
-                    update(cities)
-                    .where(cities.c.id == city_id, cities.c.deleted_at.is_not(None))
-                    .values(deleted_at=None)
-                )
-                if done.rowcount != 1:
-                    raise NotFound(f"City {city_id} is not a deleted city.")
+                self._undelete(conn, cities, city_id, "city")
                 self._audit(conn, by, "city.restore", city_id=city_id)
                 return _city(self._city_row(conn, city_id))
         except IntegrityError:
@@ -584,13 +585,7 @@ class Store:
         by = _actor(by)
         try:
             with self._write() as conn:
-                done = conn.execute(
-                    update(assessments)
-                    .where(assessments.c.id == assessment_id, assessments.c.deleted_at.is_not(None))
-                    .values(deleted_at=None)
-                )
-                if done.rowcount != 1:
-                    raise NotFound(f"Assessment {assessment_id} is not a deleted assessment.")
+                self._undelete(conn, assessments, assessment_id, "assessment")
                 row = self._assessment_row(conn, assessment_id)
                 self._audit(conn, by, "assessment.restore", city_id=row.city_id, assessment_id=assessment_id)
                 return _assessment(row)
