@@ -1,14 +1,13 @@
 """A separate process that imports one portable file at a given moment, as a second importer would.
 
-Usage: python tests/integration/store_importer.py URL FILE START_AT
-The file is checked first; the process then waits until START_AT (seconds since the epoch) so that
-several importers write at the same moment. Prints ``imported ID`` or ``refused MESSAGE``.
+Usage: python tests/integration/store_importer.py URL FILE
+The file is checked first; the process then prints ``ready`` and waits for a line on its standard
+input, so that several importers write at the same moment. Prints ``imported ID`` or ``refused MESSAGE``.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
@@ -19,10 +18,11 @@ from storage.store import Store  # noqa: E402
 from storage.transfer import apply_import, plan_import  # noqa: E402
 
 
-def main(url: str, file: str, start_at: str) -> None:
+def main(url: str, file: str) -> None:
     store = Store.open(url, load_frameworks())
     plan = plan_import(store, Path(file).read_bytes())
-    time.sleep(max(0.0, float(start_at) - time.time()))
+    print("ready", flush=True)
+    sys.stdin.readline()
     try:
         record = apply_import(store, plan, "Importer")
     except ImportRefused as exc:

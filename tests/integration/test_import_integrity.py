@@ -7,7 +7,6 @@ import io
 import subprocess
 import sys
 import threading
-import time
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,12 +101,17 @@ def test_four_threads_importing_one_file_at_once_store_it_once_and_the_others_ar
 def test_four_processes_importing_one_file_at_once_store_it_once(db_url: str, store: Store, tmp_path: Path) -> None:
     path = tmp_path / "riverton.json"
     path.write_bytes(file_with())
-    start_at = str(time.time() + 8)  # every process has started and checked the file by then
     procs = [
-        subprocess.Popen([sys.executable, str(IMPORTER), db_url, str(path), start_at], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, str(IMPORTER), db_url, str(path)], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
+    for proc in procs:  # every importer has checked the file and waits
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
     results = [proc.communicate(timeout=120) for proc in procs]
     assert all(proc.returncode == 0 for proc in procs), [err for _, err in results]
     lines = [out.strip() for out, _ in results]
@@ -116,12 +120,13 @@ def test_four_processes_importing_one_file_at_once_store_it_once(db_url: str, st
     assert live(store, cities) == live(store, assessments) == 1
 
 
-def test_two_files_of_one_new_city_imported_at_once_make_one_city(store: Store) -> None:
-    first = riverton()
-    second = riverton()
-    second["assessment"] = {**second["assessment"], "title": "Another sitting"}
-    plans = [plan_import(store, signed({k: v for k, v in c.items() if k != "integrity"})) for c in (first, second)]
-    start = threading.Barrier(2)
+def test_four_files_of_one_new_city_imported_at_once_make_one_city(store: Store) -> None:
+    plans = []
+    for n in range(4):
+        content = riverton()
+        content["assessment"] = {**content["assessment"], "title": f"Sitting {n}"}
+        plans.append(plan_import(store, signed({k: v for k, v in content.items() if k != "integrity"})))
+    start = threading.Barrier(4)
     errors: list[BaseException] = []
 
     def importer(n: int) -> None:
@@ -131,13 +136,13 @@ def test_two_files_of_one_new_city_imported_at_once_make_one_city(store: Store) 
         except BaseException as exc:  # noqa: BLE001 - the test reports it
             errors.append(exc)
 
-    threads = [threading.Thread(target=importer, args=(n,)) for n in range(2)]
+    threads = [threading.Thread(target=importer, args=(n,)) for n in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    assert live(store, cities) == 1 and live(store, assessments) == 2
+    assert live(store, cities) == 1 and live(store, assessments) == 4
 
 
 def test_a_deleted_import_cannot_come_back_beside_its_second_import(store: Store) -> None:
