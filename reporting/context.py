@@ -91,6 +91,15 @@ class QuestionRow(_Part):
     answered_by: str
     carried_over: bool
 
+    @property
+    def written(self) -> str:
+        """What the team wrote beside the answer, in a few words ("Note and 2 links"); empty when nothing."""
+        parts = [name for name, value in (("reason", self.reason), ("note", self.note)) if value]
+        if self.links:
+            parts.append(f"{len(self.links)} link{'s' if len(self.links) > 1 else ''}")
+        said = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+        return said[:1].upper() + said[1:]
+
 
 class ThemeSection(_Part):
     """One theme's section of the report."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import re
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -20,14 +21,36 @@ from reporting.figures import build_figures
 from reporting.layout import REPORT_TEMPLATES, html_to_pdf, prepare_worker, ready
 from scoring.bands import format_points
 
-__all__ = ["REPORT_TEMPLATES", "ReportError", "ReportRenderer", "html_to_pdf", "render_html"]
+__all__ = ["REPORT_TEMPLATES", "ReportError", "ReportRenderer", "breakable", "html_to_pdf", "render_html"]
 
 log = logging.getLogger(__name__)
 RENDER_TIMEOUT = 60.0
+LONG_RUN = 30
+"""Characters without a space from which a run of text is longer than any word: a link, a code, CJK text."""
+BREAK_EVERY = 10
+"""In such a run, a line may end after every this many characters (see ``breakable``)."""
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_RUN = re.compile(rf"[^\s{ZERO_WIDTH_SPACE}]{{{LONG_RUN},}}")
 
 
 class ReportError(Exception):
     """The report could not be made; the message says why. The assessment itself is untouched."""
+
+
+def breakable(value: str) -> str:
+    """``value`` with a zero-width space after every ``BREAK_EVERY`` characters of any long run without a space.
+
+    A run of ``LONG_RUN`` or more such characters (a link, a code, CJK text) then wraps at the column's
+    edge instead of running off the page, and WeasyPrint finds each line's end within a few characters:
+    without break points it lays a line out again from the whole rest of the run, so a 5,000-character
+    run takes seconds and one in a table cell minutes. The spaces are not drawn and are not part of the
+    PDF's text; every character the team wrote is printed, in order.
+    """
+    return _LONG_RUN.sub(lambda run: ZERO_WIDTH_SPACE.join(_pieces(run[0])), value)
+
+
+def _pieces(run: str) -> list[str]:
+    return [run[i : i + BREAK_EVERY] for i in range(0, len(run), BREAK_EVERY)]
 
 
 def _environment() -> Environment:
@@ -39,6 +62,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["points"] = format_points
+    environment.filters["breakable"] = breakable
     return environment
 
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages the product needs, only those that are missing.
-#   scripts/system-packages.sh run    python venv support, Chromium (charts), WeasyPrint's libraries, fonts
+#   scripts/system-packages.sh run    python venv support, Chromium (charts), WeasyPrint's libraries, fonts (DejaVu; WenQuanYi Micro Hei for CJK text)
 #   scripts/system-packages.sh test   the same plus PostgreSQL (tests start a throwaway server) and poppler
 # Uses apt-get as root, sudo otherwise; without either it says exactly what to install.
 set -euo pipefail
 
-want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-wqy-microhei)
 if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null \
    && ! command -v google-chrome >/dev/null && ! command -v google-chrome-stable >/dev/null; then
   want+=(chromium)
