@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from reporting.table_scope import add_header_scope
+
 __all__ = ["REPORT_TEMPLATES", "html_to_pdf", "prepare_worker", "ready"]
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,8 @@ def _locked_fetcher() -> Any:
 
 
 def html_to_pdf(html: str, author: str = "") -> bytes:
-    """Lay ``html`` out as a tagged PDF/UA-1 document (in whichever process calls it).
+    """Lay ``html`` out as a tagged PDF/UA-1 document (in whichever process calls it), its tables'
+    header cells carrying their scope.
 
     ``author`` goes into the document metadata directly, so user text never sits in an attribute.
     """
@@ -50,7 +53,7 @@ def html_to_pdf(html: str, author: str = "") -> bytes:
     if author:
         document.metadata.authors = [author]
     pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
-    return pdf
+    return add_header_scope(pdf)
 
 
 def prepare_worker() -> None:

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,15 @@ from sqlalchemy import create_engine, text
 
 from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework
+from reporting.context import ReportContext
 from reporting.pdf import ReportRenderer
+from reporting.sources import context_from_store
+from storage.demo import create_demo
 from storage.migrate import upgrade_database
 from storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+WHEN = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 def _postgres_bin() -> Path | None:
@@ -166,3 +171,23 @@ def renderer() -> Iterator[ReportRenderer]:
     made.exporter.start()
     yield made
     made.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory, frameworks: dict[str, Framework]) -> tuple[Store, int]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'demo.db'}"
+    upgrade_database(url)
+    store = Store.open(url, frameworks)
+    created = create_demo(store, frameworks["scn-transatlantic"], "Tester", today=WHEN)
+    return store, created[-1].id or 0
+
+
+@pytest.fixture(scope="session")
+def demo_context(demo: tuple[Store, int]) -> ReportContext:
+    store, draft = demo
+    return context_from_store(store, draft, now=WHEN)
+
+
+@pytest.fixture(scope="session")
+def demo_pdf(renderer: ReportRenderer, demo_context: ReportContext) -> bytes:
+    return renderer.render(demo_context)

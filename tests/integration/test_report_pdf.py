@@ -8,7 +8,6 @@ import io
 import subprocess
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,33 +22,9 @@ from reporting.pdf import ReportError, ReportRenderer, html_to_pdf
 from reporting.sources import context_from_store
 from scoring.bands import format_points
 from scoring.records import City, RecordedAnswer
-from storage.demo import create_demo
 from storage.store import Store
+from tests.integration.conftest import WHEN
 from tests.integration.test_cli import ROOT, run_cli
-
-WHEN = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, frameworks: dict[str, Framework]) -> tuple[Store, int]:
-    from storage.migrate import upgrade_database
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'demo.db'}"
-    upgrade_database(url)
-    store = Store.open(url, frameworks)
-    created = create_demo(store, frameworks["scn-transatlantic"], "Tester", today=WHEN)
-    return store, created[-1].id or 0
-
-
-@pytest.fixture(scope="module")
-def demo_context(demo: tuple[Store, int]) -> ReportContext:
-    store, draft = demo
-    return context_from_store(store, draft, now=WHEN)
-
-
-@pytest.fixture(scope="module")
-def demo_pdf(renderer: ReportRenderer, demo_context: ReportContext) -> bytes:
-    return renderer.render(demo_context)
 
 
 def text_of(pdf: bytes) -> str:
@@ -69,6 +44,18 @@ def test_the_report_reads_back_with_city_themes_index_and_top_priority(
     top = demo_context.priorities[0]
     assert f"1. {top.theme_id} · {top.theme_title}" in text
     assert "Page 3 of" in text
+
+
+def test_a_draft_report_says_it_is_a_draft_on_every_page_and_a_submitted_one_does_not(
+    demo: tuple[Store, int], demo_pdf: bytes, renderer: ReportRenderer
+) -> None:
+    pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(demo_pdf)).pages]
+    assert "Draft: made before the assessment was submitted" in pages[0]
+    assert all("draft, answers may still change" in page for page in pages[1:])
+    store, draft = demo
+    submitted = [r for r in store.assessments(store.assessment(draft).city_id) if r.submitted_at][-1]
+    summary = renderer.render(context_from_store(store, submitted.id or 0, variant=ReportVariant.SUMMARY, now=WHEN))
+    assert "draft" not in text_of(summary).lower()
 
 
 def test_the_summary_report_is_half_the_length_with_every_theme_and_no_answer_list(
