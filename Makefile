@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+AXE    := tests/e2e/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test check bench system system-test db lint typecheck clean
 
@@ -12,10 +13,10 @@ run: $(VENV)/.runtime system db  ## Set everything up and serve the app on http:
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 	  --server.headless true --browser.gatherUsageStats false
 
-test: $(VENV)/.dev system-test  ## Set up, then run every test
+test: $(VENV)/.dev system-test $(AXE)  ## Set up, then run every test
 	$(PY) -m pytest
 
-check: $(VENV)/.dev system-test lint typecheck  ## Lint, type-check the core, run every test
+check: $(VENV)/.dev system-test $(AXE) lint typecheck  ## Lint, type-check the core, run every test
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev system  ## Run the performance benchmarks (writes benchmarks/results/*.json)
@@ -47,5 +48,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime
 
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json | system-test
+	npm ci --prefix tests/e2e/axe --no-audit --no-fund --loglevel=error
+	@touch $@
+
 clean:  ## Remove the virtual environment and caches (keeps the database)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tests/e2e/axe/node_modules .pytest_cache .mypy_cache .ruff_cache

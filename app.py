@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages import access
 from app_pages.common import (
     PAGES,
     current_assessment,
@@ -38,10 +39,19 @@ pages = {
         st.Page(PAGES["practices"], title="Practices", icon=":material/lightbulb:", url_path="practices"),
     ],
 }
-page = st.navigation(pages)
+page = st.navigation(pages, position="hidden")
 keep_place_in_url()
+access.install()
 
 with st.sidebar:
+    # The app draws its own navigation: Streamlit's, with sections, puts the section wrappers inside
+    # its list, which screen readers announce wrongly. Each section's name stays above its pages.
+    with st.container(key="app_nav"):
+        for section, entries in pages.items():
+            st.markdown(f"**{section}**")
+            for entry in entries:
+                st.page_link(entry)
+    st.divider()
     city, record = current_city(), current_assessment()
     st.caption(f"City: **{md(city.name)}**" if city else "No city chosen yet")
     if record:
@@ -62,3 +72,4 @@ except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebac
         f"Something went wrong on this page (incident {code}). Your saved answers are safe. "
         "Reload the page to continue; if it happens again, give your administrator the incident number."
     )
+access.move_focus()

@@ -1,12 +1,26 @@
 """City profile: who the city is, what it faces, and whether it shares results anonymously."""
 
+from datetime import UTC, datetime
+
 import streamlit as st
 from pydantic import ValidationError
 
-from app_pages.common import PAGES, ask_who, attempt, choose_city, current_city, current_framework, md, store
+from app_pages.access import focus_on
+from app_pages.common import (
+    FOCUS_FIRST_QUESTION,
+    PAGES,
+    ask_who,
+    attempt,
+    choose_assessment,
+    choose_city,
+    current_city,
+    current_framework,
+    md,
+    store,
+)
 from questionnaire.model import text_in
 from questionnaire.problems import first_problem
-from scoring.records import City, PopulationBand, Region
+from scoring.records import AssessmentStatus, City, PopulationBand, Region
 
 REGIONS = {Region.EUROPE: "Europe", Region.NORTH_AMERICA: "North America", Region.OTHER: "Elsewhere"}
 SIZES = {
@@ -15,6 +29,7 @@ SIZES = {
     PopulationBand.LARGE: "500,000 to 1 million",
     PopulationBand.VERY_LARGE: "Over 1 million",
 }
+SAVED_KEY = "city_saved"
 FIELD_NAMES = {"name": "City name", "country": "Country", "challenges": "Local challenges"}
 
 framework = current_framework()
@@ -25,7 +40,7 @@ st.caption(
     "unless you turn it on; shared results are only ever shown as anonymous group figures of five or more cities."
 )
 
-by = ask_who("city")
+by = ask_who("city", then=lambda: focus_on(".st-key-city_name input"))
 if by:
     challenge_labels = {c.id: text_in(c.label) for c in framework.challenges}
     with st.form("city_form"):
@@ -79,6 +94,33 @@ if by:
             )
             if stored:
                 st.session_state["city_new"] = False
+                st.session_state[SAVED_KEY] = stored.id
+                if city is None:
+                    focus_on(".st-key-city_start button")  # the next step of a new city
                 choose_city(stored.id)
-                st.success("Saved. Next, start an assessment on the Home page.")
-                st.page_link(PAGES["home"], label="Go to Home", icon=":material/home:")
+                st.rerun()  # the title and the sidebar name the city from now on
+
+if city and st.session_state.get(SAVED_KEY) == city.id:
+    records = store().assessments(city.id)
+    drafts = [r for r in records if r.status is AssessmentStatus.DRAFT]
+    if drafts:
+        st.success(f"Saved the profile of {md(city.name)}.", icon=":material/check_circle:")
+        st.page_link(PAGES["home"], label="Go to Home to open an assessment", icon=":material/home:")
+    else:
+        st.success(
+            f"Saved the profile of {md(city.name)}. Next, start its {'first ' if not records else ''}assessment: "
+            "a blank questionnaire you can answer over as many sittings as you need.",
+            icon=":material/check_circle:",
+        )
+        if by and st.button("Start the assessment", type="primary", key="city_start", icon=":material/edit_note:"):
+            started = attempt(
+                lambda: store().start_assessment(
+                    city.id or 0, f"Assessment {datetime.now(UTC):%Y}", by, framework_id=framework.id
+                ),
+                "The assessment was not started",
+            )
+            if started:
+                st.session_state.pop(SAVED_KEY, None)
+                st.session_state[FOCUS_FIRST_QUESTION] = True
+                choose_assessment(started)
+                st.switch_page(PAGES["questionnaire"])

@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import UTC, datetime, timezone
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from pydantic import ValidationError
@@ -31,6 +34,7 @@ T = TypeVar("T")
 REMEMBERED_KEY, REMEMBERED_MAX = "remembered", 12
 
 WHO_KEY = "who"
+FOCUS_FIRST_QUESTION = "questionnaire_focus_first"  # set when a page opens a new assessment's questions
 PAGES = {
     "who": "app_pages/who.py",
     "home": "app_pages/home.py",
@@ -86,8 +90,10 @@ def who() -> str | None:
     return str(value) if value else None
 
 
-def ask_who(key: str) -> str | None:
-    """Ask for the person's name and role once per browser session; return "Name (role)" when known."""
+def ask_who(key: str, then: Callable[[], None] | None = None) -> str | None:
+    """Ask for the person's name and role once per browser session; return "Name (role)" when known.
+
+    ``then`` runs once the name is given, before the page is drawn again (it says where focus goes)."""
     if who():
         return who()
     with st.form(f"{key}_who_form"):
@@ -102,6 +108,8 @@ def ask_who(key: str) -> str | None:
             else:
                 label = f"{name.strip()} ({role.strip()})" if role.strip() else name.strip()
                 st.session_state[WHO_KEY] = label
+                if then:
+                    then()
                 st.rerun()
     return None
 
@@ -215,14 +223,37 @@ def incident(exc: BaseException) -> str:
     return code
 
 
-def show_chart(figure: Any, key: str) -> None:
-    """A plotly figure from ``reporting.figures`` under its title; its toolbar downloads PNG."""
-    st.subheader(figure.layout.meta["title"])
+def show_chart(figure: Any, key: str, level: int = 2) -> None:
+    """A plotly figure from ``reporting.figures`` under its title (a heading of ``level``, 2 or 3);
+    its toolbar downloads PNG."""
+    heading = st.header if level == 2 else st.subheader
+    heading(figure.layout.meta["title"])
     st.plotly_chart(figure, key=key, config={"displaylogo": False})
+
+
+def in_zone(moment: datetime, zone_name: str | None) -> datetime:
+    """A stored moment (UTC; naive ones are UTC too) in the named time zone, or in UTC when the name
+    is missing or unknown."""
+    zone: ZoneInfo | timezone = UTC
+    with suppress(ZoneInfoNotFoundError, ValueError):  # an unknown or malformed zone: stay on UTC
+        zone = ZoneInfo(zone_name or "UTC")
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+
+
+def local_time(moment: datetime) -> str:
+    """A stored moment as the person's own clock shows it (the browser's time zone):
+    "02 Dec 2026, 14:03:27 CET"."""
+    local = in_zone(moment, st.context.timezone)
+    return f"{local:%d %b %Y, %H:%M:%S} {local.tzname()}"
+
+
+def local_date(moment: datetime) -> str:
+    """A stored moment's date in the person's own time zone: "2026-12-02"."""
+    return f"{in_zone(moment, st.context.timezone):%Y-%m-%d}"
 
 
 def status_label(record: AssessmentRecord) -> str:
     """ "Draft" or "Submitted 2026-03-04"."""
     if record.submitted_at:
-        return f"Submitted {record.submitted_at:%Y-%m-%d}"
+        return f"Submitted {local_date(record.submitted_at)}"
     return "Draft"

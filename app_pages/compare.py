@@ -177,7 +177,7 @@ if len(trend_records) >= 3:
 
     trend_figure = remembered(f"compare_trend_{city.id}", trend_chart)
     if trend_figure is not None:
-        show_chart(trend_figure, "compare_trend_chart")
+        show_chart(trend_figure, "compare_trend_chart", level=3)
 
 st.header("Benchmarks")
 st.caption(

@@ -16,11 +16,9 @@ themes_tab, findings_tab, sources_tab = st.tabs(["Themes and questions", "Key fi
 
 with themes_tab:
     options = {theme.id: f"{theme.id} · {text_in(theme.title)}" for theme in framework.themes}
-    chosen = st.selectbox(
-        "Theme", options=list(options), format_func=options.__getitem__, key="framework_theme"
-    )
+    chosen = st.selectbox("Theme", options=list(options), format_func=options.__getitem__, key="framework_theme")
     theme = next(t for t in framework.themes if t.id == chosen)
-    st.subheader(text_in(theme.title))
+    st.header(text_in(theme.title))
     st.markdown(text_in(theme.description))
     for question in theme.questions:
         with st.expander(f"{question.id} · {text_in(question.text)}"):
@@ -47,7 +45,7 @@ with findings_tab:
         brief_findings = [f for f in framework.findings if f.brief == brief.id]
         if not brief_findings:
             continue
-        st.subheader(brief.title)
+        st.header(brief.title)
         for finding in brief_findings:
             served = [q.id for q in framework.questions if finding.id in q.findings]
             st.markdown(f"**{finding.id} · {text_in(finding.title)}**")

@@ -5,14 +5,18 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from app_pages.access import focus_on
 from app_pages.common import (
+    FOCUS_FIRST_QUESTION,
     PAGES,
+    ask_who,
     attempt,
     choose_assessment,
     choose_city,
     current_assessment,
     current_city,
     current_framework,
+    local_date,
     md,
     remembered,
     status_label,
@@ -36,7 +40,7 @@ def overview(records: list[AssessmentRecord]) -> pd.DataFrame:
             {
                 "Assessment": record.title,
                 "Status": status_label(record),
-                "Started": record.started_at.strftime("%Y-%m-%d"),
+                "Started": local_date(record.started_at),
                 "Overall index": None if pd.isna(overall["index"]) else float(overall["index"]),
                 "Band": overall["band"] or "–",
                 "Answered": f"{overall['answered']} of {overall['applicable']}",
@@ -52,11 +56,9 @@ st.markdown(
     "It turns what mayors and practitioners in Europe and North America learned through the "
     "Strong Cities Network's Transatlantic Dialogue into maturity questions, theme by theme."
 )
-if not who():
-    st.info("Before you answer anything, tell us who you are.")
-    st.page_link(PAGES["who"], label="Who is answering", icon=":material/badge:")
-
 cities = store().cities()
+ask_who("home", then=lambda: focus_on(".st-key-home_city input" if cities else ".st-key-home_new_city button"))
+
 city = current_city()
 
 st.header("Your city")
@@ -149,6 +151,7 @@ if city:
             "The assessment was not started",
         )
         if record:
+            st.session_state[FOCUS_FIRST_QUESTION] = True
             choose_assessment(record)
             st.switch_page(PAGES["questionnaire"])
 

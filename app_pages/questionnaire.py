@@ -20,7 +20,19 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from app_pages.common import PAGES, ask_who, attempt, choose_assessment, md, require_assessment, store, who
+from app_pages.access import focus_on, key_class
+from app_pages.common import (
+    FOCUS_FIRST_QUESTION,
+    PAGES,
+    ask_who,
+    attempt,
+    choose_assessment,
+    local_time,
+    md,
+    require_assessment,
+    store,
+    who,
+)
 from questionnaire.model import Framework, Question, text_in
 from questionnaire.problems import first_problem
 from scoring.answers import Evidence, Status
@@ -37,6 +49,9 @@ NA, DK = Status.NOT_APPLICABLE.value, Status.DONT_KNOW.value
 CONFLICTS, ERRORS = "questionnaire_conflicts", "questionnaire_errors"
 MAX_REASON_CHARS = 1_000  # RecordedAnswer.reason's limit (a test keeps the two the same)
 UNTIL_IT_FITS = "Until then nothing of this answer is saved; what was saved before stays as it was."
+THEME_KEY, SAVED_KEY = "questionnaire_theme", "questionnaire_saved"
+HEADING = ".st-key-questionnaire_heading h2"  # the theme's heading, where "next theme" takes focus
+PARTS = {"answer": "Answer", "reason": "Reason", "evidence": "Evidence", "links": "Links", "note": "Note"}
 
 
 def key(record_id: int, question_id: str, part: str) -> str:
@@ -120,9 +135,15 @@ def too_long(record_id: int, question_id: str) -> tuple[str, str] | None:
     return None
 
 
-def save(record_id: int, question_id: str, by: str, expected: int | None = None) -> None:
+def answer_group(record_id: int, question_id: str) -> str:
+    """The CSS selector of a question's first level option (where focus goes to answer it)."""
+    return f'.{key_class(key(record_id, question_id, "answer"))} input[type="radio"]'
+
+
+def save(record_id: int, question_id: str, by: str, expected: int | None = None, part: str = "answer") -> None:
     """Save one question's widgets now (a widget callback). A problem is kept with the box it is
-    about ("answer" when it is about the whole answer), to show beside that box."""
+    about ("answer" when it is about the whole answer), to show beside that box; a save is confirmed
+    with the part that was saved."""
     errors: dict[str, tuple[str, str]] = st.session_state.setdefault(ERRORS, {})
     conflicts: dict[str, Any] = st.session_state.setdefault(CONFLICTS, {})
     errors.pop(question_id, None)
@@ -161,6 +182,8 @@ def save(record_id: int, question_id: str, by: str, expected: int | None = None)
         return
     conflicts.pop(question_id, None)
     st.session_state[key(record_id, question_id, "seen")] = saved.version
+    st.session_state[SAVED_KEY] = (question_id, part)
+    st.session_state[key(record_id, question_id, "saved_part")] = part
 
 
 def take_theirs(record_id: int, question_id: str) -> None:
@@ -175,16 +198,27 @@ def keep_mine(record_id: int, question_id: str, by: str, current_version: int) -
     save(record_id, question_id, by, expected=current_version)
 
 
+st.title("Questionnaire")
 record = require_assessment("to answer its questions")
 record_id = record.id or 0
 framework = store().framework(record.framework_id)
+if THEME_KEY not in st.session_state and st.query_params.get("theme") in {t.id for t in framework.themes}:
+    st.session_state[THEME_KEY] = st.query_params["theme"]  # a reload comes back to the same theme
 by = who()
 editable = record.status is AssessmentStatus.DRAFT and by is not None
 stored = {a.question_id: a for a in store().answers(record_id)}
 conflicts: dict[str, Any] = st.session_state.setdefault(CONFLICTS, {})
 errors: dict[str, tuple[str, str]] = st.session_state.setdefault(ERRORS, {})
 
-st.title("Questionnaire")
+
+def start_answering(questions: list[Question]) -> None:
+    """Focus on the first level of the first unanswered question, with the question in view (the
+    theme's heading too, when it is the theme's first question)."""
+    question = next((q for q in questions if q.id not in stored), questions[0])
+    shown = HEADING if question is questions[0] else f".{key_class(key(record_id, question.id, 'box'))}"
+    focus_on(answer_group(record_id, question.id), view=shown)
+
+
 st.caption(f"{md(record.title)} · {'Draft' if record.status is AssessmentStatus.DRAFT else 'Submitted'}")
 if record.status is AssessmentStatus.SUBMITTED:
     st.info("This assessment was submitted, so its answers are frozen. To change them, reopen it as a new version.")
@@ -194,11 +228,23 @@ if record.status is AssessmentStatus.SUBMITTED:
             choose_assessment(reopened)
             st.rerun()
 elif by is None:
-    ask_who("questionnaire")
+    # once the name is given, focus goes to the first open question of the theme on screen
+    shown = next(t for t in framework.themes if t.id == st.session_state.get(THEME_KEY, framework.themes[0].id))
+    ask_who("questionnaire", then=lambda: start_answering(shown.questions))
 
 applicable_total = len(framework.questions)
 answered_total = sum(1 for q in framework.questions if q.id in stored)
 st.progress(answered_total / applicable_total, text=f"{answered_total} of {applicable_total} questions answered")
+st.page_link(
+    PAGES["report"],
+    label="Make a draft report now: no need to finish or submit first",
+    icon=":material/picture_as_pdf:",
+)
+if editable:
+    st.caption(
+        "By keyboard: Tab moves between questions and boxes; in a list of levels the arrow keys move "
+        "between levels and Space or Enter chooses one. Each choice is saved as soon as it is made."
+    )
 
 
 def theme_label(theme_id: str) -> str:
@@ -216,10 +262,14 @@ def theme_progress(theme_id: str) -> str:
 
 
 theme_ids = [t.id for t in framework.themes]
-theme_id = st.selectbox("Theme", options=theme_ids, format_func=theme_label, key="questionnaire_theme")
+theme_id = st.selectbox("Theme", options=theme_ids, format_func=theme_label, key=THEME_KEY)
+st.query_params["theme"] = theme_id
 st.caption("Answered so far: " + " · ".join(f"{t} {theme_progress(t)}" for t in theme_ids))
 theme = next(t for t in framework.themes if t.id == theme_id)
-st.subheader(f"{theme.id} · {text_in(theme.title)}")
+if st.session_state.pop(FOCUS_FIRST_QUESTION, False) and editable:
+    start_answering(theme.questions)
+with st.container(key="questionnaire_heading"):
+    st.header(f"{theme.id} · {text_in(theme.title)}")
 st.markdown(text_in(theme.description))
 
 carried = [q.id for q in theme.questions if q.id in stored and stored[q.id].carried_over]
@@ -245,7 +295,7 @@ for question in theme.questions:
     ):
         fill_from_store(record_id, question, answer)
 
-    with st.container(border=True):
+    with st.container(border=True, key=key(record_id, question.id, "box")):
         st.markdown(f"**{question.id}** {text_in(question.text)}")
         st.caption(text_in(question.guidance))
         options: list[int | str] = [d.level for d in question.descriptors]
@@ -276,6 +326,7 @@ for question in theme.questions:
                 disabled=not editable,
                 on_change=save,
                 args=(record_id, question.id, by or ""),
+                kwargs={"part": "reason"},
                 persist_state="session",
             )
             problem_beside(question.id, "reason")
@@ -288,6 +339,7 @@ for question in theme.questions:
             disabled=not editable or choice is None,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            kwargs={"part": "evidence"},
             persist_state="session",
         )
         right.text_area(
@@ -297,6 +349,7 @@ for question in theme.questions:
             disabled=not editable or choice is None,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            kwargs={"part": "links"},
             persist_state="session",
         )
         problem_beside(question.id, "links", right)
@@ -307,6 +360,7 @@ for question in theme.questions:
             disabled=not editable or choice is None,
             on_change=save,
             args=(record_id, question.id, by or ""),
+            kwargs={"part": "note"},
             persist_state="session",
         )
         problem_beside(question.id, "note")
@@ -336,7 +390,7 @@ for question in theme.questions:
             if part == "answer" or (part == "reason" and choice != NA):
                 st.error(md(message))
         elif answer is not None:
-            when = answer.answered_at.strftime("%d %b %Y %H:%M UTC") if answer.answered_at else ""
+            when = local_time(answer.answered_at) if answer.answered_at else ""
             if answer.carried_over:
                 st.caption(f"Carried over from the previous assessment (answered by {md(answer.answered_by)}).")
                 if editable:
@@ -347,12 +401,16 @@ for question in theme.questions:
                         args=(record_id, question.id, by or ""),
                     )
             else:
-                st.caption(f":material/check_circle: Saved at {when} by {md(answer.answered_by)}")
+                part = st.session_state.get(key(record_id, question.id, "saved_part"), "answer")
+                what = PARTS[part] if answer.answered_by == by else "Answer"
+                st.caption(f":material/check_circle: {what} saved at {when} by {md(answer.answered_by)}")
 
 
 def go_to_theme(target: str) -> None:
-    """Switch the theme picker (a button callback, so before the picker is drawn again)."""
-    st.session_state["questionnaire_theme"] = target
+    """Switch the theme picker (a button callback, so before the picker is drawn again) and show the
+    new theme from its heading, with focus there."""
+    st.session_state[THEME_KEY] = target
+    focus_on(HEADING)
 
 
 position = theme_ids.index(theme_id)
@@ -375,7 +433,7 @@ if position < len(theme_ids) - 1:
 
 if record.status is AssessmentStatus.DRAFT and by:
     st.divider()
-    st.subheader("Submit the assessment")
+    st.header("Submit the assessment")
     missing = applicable_total - answered_total
     unconfirmed = sum(1 for a in stored.values() if a.carried_over)
     if missing:
@@ -384,10 +442,18 @@ if record.status is AssessmentStatus.DRAFT and by:
         st.warning(f"{unconfirmed} carried-over answer(s) have not been confirmed yet.")
     anyway = True
     if missing or unconfirmed:
-        anyway = st.checkbox("Submit anyway", key="questionnaire_submit_anyway")
-    st.caption("Submitting freezes the answers; results and the report stay available.")
+        anyway = st.checkbox("Submit with these gaps", key="questionnaire_submit_anyway")
+    st.caption(
+        "Submitting freezes the answers; results and the report stay available. A report can be made "
+        "at any time without submitting: it is marked as a draft."
+    )
+    st.page_link(PAGES["report"], label="Make a draft report instead", icon=":material/picture_as_pdf:")
     if st.button("Submit", type="primary", key="questionnaire_submit", disabled=not anyway):
         submitted = attempt(lambda: store().submit_assessment(record_id, by), "The assessment was not submitted")
         if submitted:
             st.success("Submitted.")
             st.page_link(PAGES["results"], label="See the results", icon=":material/insights:")
+
+if SAVED_KEY in st.session_state:
+    saved_question, saved_part = st.session_state.pop(SAVED_KEY)
+    st.toast(f"{saved_question}: {PARTS[saved_part].lower()} saved.", icon=":material/check_circle:")

@@ -11,16 +11,19 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
 
 import streamlit as st
 
+from app_pages.access import focus_on
 from app_pages.common import (
     PAGES,
     ask_who,
     attempt,
     choose_assessment,
+    local_time,
     md,
     renderer,
     require_assessment,
@@ -104,12 +107,12 @@ def preview_import(data: bytes, file_id: str) -> tuple[ImportPlan | None, list[s
     return plan, problems
 
 
+st.title("Report and data")
 record = require_assessment("to download its report or data")
 assessment_id = record.id or 0
 city = store().city(record.city_id or 0)
 name_part = f"{slug(city.name)}-{assessment_id}"
 
-st.title("Report and data")
 st.markdown(f"**{md(record.title)}**, {md(city.name)}")
 
 # -- the PDF report ---------------------------------------------------------------------------------
@@ -129,17 +132,22 @@ variant = st.radio(
 current = (fingerprint(record, city, store().answers(assessment_id)), variant.value)
 built = st.session_state.get(PDF_KEY)
 if built and built["key"] == current:
-    st.download_button(
-        "Download the PDF report",
-        data=built["pdf"],
-        file_name=f"cohesion-report-{'' if variant is ReportVariant.FULL else 'summary-'}{name_part}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        key="report_pdf",
-        type="primary",
-        icon=":material/picture_as_pdf:",
-    )
-    st.caption("Made from the answers as they are now.")
+    with st.container(key="report_ready"):
+        st.success(
+            f"The report is ready, made at {local_time(built['made_at'])} from the answers as they are now. "
+            "Download it here.",
+            icon=":material/check_circle:",
+        )
+        st.download_button(
+            "Download the PDF report",
+            data=built["pdf"],
+            file_name=f"cohesion-report-{'' if variant is ReportVariant.FULL else 'summary-'}{name_part}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+            key="report_pdf",
+            type="primary",
+            icon=":material/picture_as_pdf:",
+        )
 else:
     if built and built["assessment"] == assessment_id and built["key"][0] != current[0]:
         st.caption("The assessment changed since the report was made; make it again for the latest answers.")
@@ -154,7 +162,9 @@ else:
                 pdf = None
                 st.error(str(exc), icon=":material/error:")
         if pdf:
-            st.session_state[PDF_KEY] = {"key": current, "assessment": assessment_id, "pdf": pdf}
+            made_at = datetime.now(UTC)
+            st.session_state[PDF_KEY] = {"key": current, "assessment": assessment_id, "pdf": pdf, "made_at": made_at}
+            focus_on(".st-key-report_pdf button", view=".st-key-report_ready")
             st.rerun()
 
 # -- the data ---------------------------------------------------------------------------------------

@@ -25,10 +25,10 @@ def worked_out(assessment_id: int) -> tuple[ReportContext, dict[str, Any]]:
     return context, charts
 
 
+st.title("Results")
 record = require_assessment("to see its results")
 context, charts = remembered(f"results_{record.id}", lambda: worked_out(record.id or 0))
 
-st.title("Results")
 st.caption(f"{md(context.city_name)} · {md(context.title)} · {status_label(record)}")
 
 index, completeness, evidence, conservative = st.columns(4)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages the product needs, only those that are missing.
 #   scripts/system-packages.sh run    python venv support, Chromium (charts), WeasyPrint's libraries, fonts (DejaVu; WenQuanYi Micro Hei for CJK text)
-#   scripts/system-packages.sh test   the same plus PostgreSQL (tests start a throwaway server) and poppler
+#   scripts/system-packages.sh test   the same plus PostgreSQL (tests start a throwaway server), poppler and npm
 # Uses apt-get as root, sudo otherwise; without either it says exactly what to install.
 set -euo pipefail
 
@@ -12,6 +12,7 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null 
 fi
 if [ "${1:-run}" = "test" ]; then
   want+=(poppler-utils)
+  command -v npm >/dev/null || want+=(nodejs npm)  # installs axe-core, the accessibility engine of the browser tests
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
 fi
 

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,22 +40,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def app_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The URL of the fresh, migrated SQLite file the served app uses (tests may add data to it directly)."""
+def _migrated_sqlite(folder: Path) -> str:
     from storage.migrate import upgrade_database
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'app.db'}"
+    url = f"sqlite:///{folder / 'app.db'}"
     upgrade_database(url)
     return url
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory, app_db: str) -> Iterator[str]:
-    """Serve the app with `streamlit run` on a free loopback port and a fresh SQLite file."""
+@contextmanager
+def _served(database_url: str, log: Path) -> Iterator[str]:
+    """Serve the app with `streamlit run` on a free loopback port and ``database_url``."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": app_db}
-    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    env = {**os.environ, "DATABASE_URL": database_url}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
     command += ["--server.fileWatcherType", "none"]
@@ -77,6 +75,26 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, app_db: str) -> Iterator[s
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of the fresh, migrated SQLite file the served app uses (tests may add data to it directly)."""
+    return _migrated_sqlite(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, app_db: str) -> Iterator[str]:
+    """The app, served for the whole session on ``app_db``."""
+    with _served(app_db, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def empty_app_url(tmp_path: Path) -> Iterator[str]:
+    """The app as a new installation serves it: its own server on an empty database."""
+    with _served(_migrated_sqlite(tmp_path), tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -107,12 +125,9 @@ def page(browser: object) -> Iterator[object]:
 
 
 @pytest.fixture
-def blank_draft(  # type: ignore[no-untyped-def]
-    app_url: str, app_db: str, page, request: pytest.FixtureRequest
-) -> Iterator[tuple[Framework, Store, int]]:
-    """A new city with a blank draft, made in the app's database and open in the Questionnaire."""
-    from tests.e2e.steps import say_who
-
+def new_draft(app_db: str, request: pytest.FixtureRequest) -> Iterator[tuple[Framework, Store, int, int]]:
+    """A new city (named after the test) with a blank draft, in the app's database: framework, store,
+    city id and draft id."""
     frameworks = load_frameworks()
     framework = frameworks["scn-transatlantic"]
     store = Store.open(app_db, frameworks)
@@ -120,7 +135,18 @@ def blank_draft(  # type: ignore[no-untyped-def]
         City(name=request.node.name[:80], country="Fictional", region="europe", population_band="100k_500k"), "Set-up"
     )
     draft = store.start_assessment(city.id or 0, "Walk", "Set-up", framework_id=framework.id).id or 0
-    page.goto(f"{app_url}/questionnaire?city={city.id}&assessment={draft}")
-    say_who(page)
-    yield framework, store, draft
+    yield framework, store, city.id or 0, draft
     store.engine.dispose()
+
+
+@pytest.fixture
+def blank_draft(  # type: ignore[no-untyped-def]
+    app_url: str, new_draft: tuple[Framework, Store, int, int], page
+) -> tuple[Framework, Store, int]:
+    """A new city with a blank draft, open in the Questionnaire, the person's name given."""
+    from tests.e2e.steps import say_who
+
+    framework, store, city, draft = new_draft
+    page.goto(f"{app_url}/questionnaire?city={city}&assessment={draft}")
+    say_who(page)
+    return framework, store, draft

@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, Page, expect
 
 from questionnaire.model import Framework, Question, text_in
 
 NAME = "Ana Ruiz"
+PAGES = [  # sidebar link, then the page's heading
+    ("Home", "City Cohesion Self-Assessment"),
+    ("Who is answering", "Who is answering"),
+    ("City profile", re.compile("^(City profile|A new city)$")),
+    ("Questionnaire", "Questionnaire"),
+    ("Results", "Results"),
+    ("Compare", "Compare"),
+    ("Report and data", "Report and data"),
+    ("Framework", "The framework"),
+    ("Practices", "Practices"),
+]
 
 
 def current(page: Page) -> Locator:
     """The page's elements without the stale ones Streamlit keeps on screen while a rerun is under way."""
     return page.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
+
+
+def settle(page: Page) -> None:
+    """Wait until the rerun has finished: no element is left stale on screen."""
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=30_000)
+
+
+def open_page(page: Page, link: str, heading: str | re.Pattern[str]) -> None:
+    """Open a page through the sidebar's navigation and wait until it has been drawn."""
+    page.get_by_test_id("stSidebar").get_by_role("link", name=link, exact=True).click()
+    page.get_by_role("heading", name=heading, exact=isinstance(heading, str)).wait_for(timeout=30_000)
+    settle(page)
 
 
 def level_label(framework: Framework, question: Question, level: int) -> str:
@@ -36,7 +61,5 @@ def set_up_city_and_start(page: Page, app_url: str, city: str) -> None:
     page.get_by_label("City name").fill(city)
     page.get_by_label("Country").fill("Fictional")
     page.get_by_role("button", name="Save the city profile").click()
-    page.get_by_text("Saved. Next, start an assessment").wait_for(timeout=30_000)
-    page.get_by_role("link", name="Go to Home").click()
-    page.get_by_role("button", name="Start", exact=True).click()
+    page.get_by_role("button", name="Start the assessment").click()
     page.get_by_role("heading", name="Questionnaire").wait_for(timeout=30_000)

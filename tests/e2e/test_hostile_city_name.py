@@ -5,26 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.steps import set_up_city_and_start
+from tests.e2e.steps import PAGES, open_page, set_up_city_and_start
 
 pytestmark = pytest.mark.e2e
 HOSTILE = "<img src=x onerror=alert(1)>"
-PAGES = [  # sidebar link, then the page's heading
-    ("Home", "City Cohesion Self-Assessment"),
-    ("Who is answering", "Who is answering"),
-    ("City profile", "City profile"),
-    ("Questionnaire", "Questionnaire"),
-    ("Results", "Results"),
-    ("Compare", "Compare"),
-    ("Report and data", "Report and data"),
-    ("Framework", "The framework"),
-    ("Practices", "Practices"),
-]
-
-
-def settle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the rerun has finished: no element is left stale on screen."""
-    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=30_000)
 
 
 def test_a_city_named_like_markup_is_text_on_every_page_and_no_script_runs(app_url: str, page, artifacts) -> None:
@@ -34,9 +18,7 @@ def test_a_city_named_like_markup_is_text_on_every_page_and_no_script_runs(app_u
 
     sidebar = page.get_by_test_id("stSidebar")
     for link, heading in PAGES:
-        sidebar.get_by_role("link", name=link, exact=True).click()
-        page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
-        settle(page)
+        open_page(page, link, heading)
         expect(sidebar.get_by_text(f"City: {HOSTILE}", exact=True)).to_be_visible()
         assert page.locator('img[src="x"]').count() == 0, link
         page.wait_for_timeout(700)  # tables and charts draw after the run; the screenshot is for people

@@ -21,6 +21,7 @@ def framework():
 def _texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.label for e in at.expander] + [t.value for t in at.title] + [s.value for s in at.subheader]
+    parts += [h.value for h in at.header]
     return "\n".join(str(p) for p in parts)
 
 

@@ -36,7 +36,7 @@ def messages(at: AppTest) -> str:
 
 
 def saved_captions(at: AppTest) -> list[str]:
-    return [c.value for c in at.caption if "Saved at" in c.value]
+    return [c.value for c in at.caption if c.value.startswith(":material/check_circle:")]
 
 
 def test_an_over_long_note_stays_in_its_box_with_a_message_and_the_stored_note_is_kept(

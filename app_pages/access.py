@@ -1,0 +1,132 @@
+"""What makes the app usable by keyboard and screen reader where Streamlit alone does not.
+
+- A focus ring anyone can see (WCAG 2.4.7) on every control, level options included, and the
+  labels of controls that cannot be changed (a submitted assessment's answers) kept readable.
+- The sidebar's own navigation is marked as the app's navigation landmark.
+- In a level group of the Questionnaire, the arrow keys move between levels without choosing one;
+  Space or Enter chooses. (A browser's radio group chooses every level the arrows pass, and each
+  choice would be saved and audited.)
+- A page can ask for focus to go where the person's next action is (``focus_on``): after the run has
+  drawn the page, the element is scrolled to the top of the view and focused.
+
+Every script here is written by us and carries no user text (selectors are built from ids we make).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import streamlit as st
+
+FOCUS_KEY = "access_focus"
+LEVEL_GROUP = '[class*="st-key-questionnaire_"][class*="_answer"]'
+
+STYLE = """
+<style>
+:focus-visible { outline: 3px solid #0b57d0 !important; outline-offset: 2px !important; }
+[data-testid="stRadio"] label:has(input:focus-visible) {
+  outline: 3px solid #0b57d0; outline-offset: 2px; border-radius: 4px;
+}
+h1, h2, h3, [class*="st-key-"] { scroll-margin-top: 4.5rem; }
+/* Streamlit draws a disabled control's label and options at 40 % opacity (2.8:1): a submitted
+   assessment's answers must stay readable, so they are drawn lighter than live ones, at 7.6:1. */
+[data-testid="stWidgetLabel"][disabled],
+[data-testid="stRadioOption"][data-disabled="true"] [data-testid="stMarkdownContainer"] {
+  color: rgba(17, 17, 17, 0.72) !important;
+}
+</style>
+"""
+
+SCRIPT = """
+<script>
+(() => {
+  if (window.cohesionAccess) return;
+  window.cohesionAccess = true;
+  const LEVELS = %(levels)s;
+  const mark = () => {
+    const nav = document.querySelector(".st-key-app_nav");
+    if (nav && nav.getAttribute("role") !== "navigation") {
+      nav.setAttribute("role", "navigation");
+      nav.setAttribute("aria-label", "App pages");
+    }
+  };
+  new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});
+  mark();
+  document.addEventListener("keydown", (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "radio") return;
+    const group = input.closest(LEVELS);
+    if (!group) return;
+    const options = Array.from(group.querySelectorAll('input[type="radio"]')).filter((o) => !o.disabled);
+    const at = options.indexOf(input);
+    const step = {ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1}[event.key];
+    const next = step ? options[(at + step + options.length) %% options.length] : null;
+    if (event.key === "Enter") { event.preventDefault(); if (!input.checked) input.click(); return; }
+    if (!next) return;
+    event.preventDefault();
+    event.stopPropagation();
+    next.focus();
+  }, true);
+})();
+</script>
+"""
+
+FOCUS = """
+<script>
+(() => {
+  const selector = %(selector)s, view = %(view)s;
+  const until = Date.now() + 5000;
+  const attempt = () => {
+    const found = document.querySelector(selector);
+    const settled = !document.querySelector('[data-stale="true"]');
+    if (found && settled) {
+      if (!found.matches("a, button, input, select, textarea, [tabindex]")) found.setAttribute("tabindex", "-1");
+      (document.querySelector(view) || found).scrollIntoView({block: "start"});
+      found.focus({preventScroll: true});
+    } else if (Date.now() < until) {
+      setTimeout(attempt, 50);
+    }
+  };
+  attempt();
+})(/* request %(serial)d */);
+</script>
+"""
+
+
+def script_value(value: str) -> str:
+    """``value`` as a JavaScript string literal that cannot end the script it sits in."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def focus_script(selector: str, view: str, serial: int) -> str:
+    """The script that focuses ``selector`` and shows ``view`` at the top (``serial`` makes it new)."""
+    return FOCUS % {"selector": script_value(selector), "view": script_value(view), "serial": serial}
+
+
+def key_class(key: str) -> str:
+    """The CSS class Streamlit gives the element of widget or container ``key`` (as its frontend does)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def install() -> None:
+    """The focus ring and the keyboard handling, for every page (call once per run)."""
+    st.html(STYLE)
+    st.sidebar.html(SCRIPT % {"levels": script_value(LEVEL_GROUP)}, unsafe_allow_javascript=True)
+
+
+def focus_on(selector: str, view: str | None = None) -> None:
+    """Move focus to the first element matching ``selector`` once this run (or, after a rerun, the
+    next complete run) has drawn the page, with ``view`` (else the element itself) at the top of
+    the screen, so that what the focused control is about shows with it."""
+    st.session_state[FOCUS_KEY] = (selector, view or selector)
+
+
+def move_focus() -> None:
+    """Carry out the focus request of this run, if any (call after the page has run)."""
+    request = st.session_state.pop(FOCUS_KEY, None)
+    if request:
+        selector, view = request
+        serial = st.session_state.get(f"{FOCUS_KEY}_serial", 0) + 1
+        st.session_state[f"{FOCUS_KEY}_serial"] = serial
+        st.sidebar.html(focus_script(selector, view, serial), unsafe_allow_javascript=True)

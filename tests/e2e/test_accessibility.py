@@ -1,0 +1,134 @@
+"""Every page, in every state a city team can reach, passes axe-core with no critical or serious violation.
+
+axe-core (the engine browsers and auditors use) is injected from the copy ``make test`` installs with
+npm; nothing is fetched at run time. Every violation found, of any impact, is written to
+``tests/e2e/artifacts/axe.json`` for a person to read; the test fails on the critical and serious ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from questionnaire.loader import load_frameworks
+from scoring.answers import Status
+from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer
+from storage.demo import DEMO_CITY, create_demo
+from storage.store import Store
+from storage.transfer import export_json
+from tests.e2e.steps import PAGES, current, level_label, open_page, say_who, settle
+
+pytestmark = pytest.mark.e2e
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"critical", "serious"}
+FOUND: dict[str, list[dict[str, Any]]] = {}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """axe-core's script, as installed by ``make test``."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: `make test` installs it with npm (tests/e2e/axe).")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def demo(app_db: str) -> Iterator[dict[str, AssessmentRecord]]:
+    """The demo city in the served app's database: its submitted review and its draft."""
+    frameworks = load_frameworks()
+    store = Store.open(app_db, frameworks)
+    existing = store.matching_city(DEMO_CITY)
+    made = store.assessments(existing.id) if existing else create_demo(store, frameworks["scn-transatlantic"], "Axe")
+    yield {
+        "submitted": [r for r in made if r.status is AssessmentStatus.SUBMITTED][-1],
+        "draft": [r for r in made if r.status is AssessmentStatus.DRAFT][-1],
+        "file": export_json(store, [r for r in made if r.status is AssessmentStatus.SUBMITTED][0].id or 0),
+    }
+    store.engine.dispose()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def written_record(artifacts: Path) -> Iterator[None]:
+    """Every violation of every state, of any impact, for a person to read after the run."""
+    yield
+    (artifacts / "axe.json").write_text(json.dumps(FOUND, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def violations(page: Page, axe_source: str, state: str) -> list[str]:
+    """Run axe-core on the page as it is; record every violation and return the blocking ones, described."""
+    page.wait_for_timeout(600)  # charts and tables draw after the run
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    FOUND[state] = [
+        {"rule": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "first": v["nodes"][0]["html"][:300]}
+        for v in found
+    ]
+    return [
+        f"{state}: {v['id']} ({v['impact']}) on {len(v['nodes'])} element(s), e.g. {v['nodes'][0]['html'][:160]}"
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+def every_page(page: Page, axe_source: str, state: str) -> list[str]:
+    """Open each page through the sidebar and check it."""
+    problems: list[str] = []
+    for link, heading in PAGES:
+        open_page(page, link, heading)
+        problems += violations(page, axe_source, f"{state} · {link}")
+    return problems
+
+
+def test_every_page_passes_axe_with_no_city_chosen(app_url: str, page: Page, axe_source: str) -> None:
+    page.goto(app_url)
+    page.get_by_role("heading", name="City Cohesion Self-Assessment").wait_for(timeout=30_000)
+    assert every_page(page, axe_source, "no city") == []
+
+
+@pytest.mark.parametrize("which", ["draft", "submitted"])
+def test_every_page_passes_axe_on_the_demo_city(app_url: str, page: Page, axe_source: str, demo, which: str) -> None:
+    record = demo[which]
+    page.goto(f"{app_url}/who?city={record.city_id}&assessment={record.id}")
+    say_who(page)
+    assert every_page(page, axe_source, f"demo {which}") == []
+
+
+def test_a_conflict_and_an_import_preview_pass_axe(
+    app_url: str, app_db: str, page: Page, axe_source: str, demo
+) -> None:
+    record = demo["draft"]
+    frameworks = load_frameworks()
+    framework = frameworks["scn-transatlantic"]
+    question = framework.themes[0].questions[0]
+    page.goto(f"{app_url}/questionnaire?city={record.city_id}&assessment={record.id}")
+    say_who(page)
+    settle(page)
+    store = Store.open(app_db, frameworks)
+    try:
+        stored = {a.question_id: a for a in store.answers(record.id or 0)}.get(question.id)
+        before = stored.level if stored and stored.level is not None else 0
+        theirs = 4 if before != 4 else 3
+        colleague = RecordedAnswer(question_id=question.id, status=Status.LEVEL, level=theirs)
+        store.save_answer(record.id or 0, colleague, "A colleague", stored.version if stored else 0)
+    finally:
+        store.engine.dispose()
+    mine = next(level for level in range(5) if level not in (before, theirs))
+    current(page).get_by_text(level_label(framework, question, mine), exact=True).click()
+    expect(page.get_by_role("button", name="Keep mine")).to_be_visible(timeout=30_000)
+    problems = violations(page, axe_source, "conflict shown · Questionnaire")
+
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Report and data", exact=True).click()
+    page.get_by_role("heading", name="Report and data", exact=True).wait_for(timeout=30_000)
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+        files=[{"name": "assessment.json", "mimeType": "application/json", "buffer": demo["file"]}]
+    )
+    page.get_by_text("What the import would add").wait_for(timeout=30_000)
+    settle(page)
+    problems += violations(page, axe_source, "import preview · Report and data")
+    assert problems == []

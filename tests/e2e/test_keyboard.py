@@ -1,0 +1,89 @@
+"""A person with only a keyboard answers: focus goes to their next action, and they can see where it is."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from questionnaire.model import Framework
+from storage.store import Store
+from tests.e2e.steps import NAME, current, settle
+
+pytestmark = pytest.mark.e2e
+
+FOCUSED = "() => document.activeElement ? document.activeElement.outerHTML.slice(0, 300) : ''"
+
+
+def answer_events(store: Store, draft: int, question_id: str) -> list[object]:
+    """The audit trail's saves of one answer."""
+    return [e.new_value for e in store.audit_trail(assessment_id=draft) if e.question_id == question_id]
+
+
+def focused_level(page: Page) -> str | None:
+    """The value of the level option that has focus, or None when focus is elsewhere."""
+    return page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return e && e.type === 'radio' && e.closest('[class*=\"_answer\"]') ? e.value : null; }"
+    )
+
+
+def test_keyboard_alone_answers_a_question_and_moves_to_the_next_theme_from_its_heading(
+    app_url: str, new_draft: tuple[Framework, Store, int, int], page: Page
+) -> None:
+    framework, store, city, draft = new_draft
+    first, second = framework.themes[0], framework.themes[1]
+    question = first.questions[0]
+
+    page.goto(f"{app_url}/questionnaire?city={city}&assessment={draft}")
+    page.get_by_label("Your name").fill(NAME)
+    page.keyboard.press("Enter")  # the form's own submit key
+
+    # focus is on the first level of the first question, not somewhere in the page body
+    page.wait_for_function("() => document.activeElement && document.activeElement.type === 'radio'", timeout=30_000)
+    assert focused_level(page) == "0", page.evaluate(FOCUSED)
+    assert page.evaluate("() => document.activeElement.closest('[class*=\"Q1-1_answer\"]') !== null")
+
+    # a visible focus ring on the level option (WCAG 2.4.7)
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement.closest('[data-testid=stRadioOption]'));"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    assert ring[0] == "solid" and ring[1] >= 2, ring
+
+    # the arrows move between levels without choosing (or saving) any; Space chooses
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert focused_level(page) == "2"
+    page.wait_for_timeout(1_000)  # time enough for a save, were one sent
+    assert store.answers(draft) == [] and answer_events(store, draft, question.id) == []
+    page.keyboard.press("Space")
+    expect(current(page).get_by_text("Answer saved at")).to_have_count(1, timeout=30_000)
+    assert [(a.question_id, a.level) for a in store.answers(draft)] == [(question.id, 2)]
+    assert len(answer_events(store, draft, question.id)) == 1  # one choice, one audit event
+
+    # Next theme: the new theme shows from its heading, which has focus; a second Enter skips nothing
+    next_button = current(page).get_by_role("button", name=re.compile(rf"^{second.id} · "))
+    next_button.focus()
+    page.keyboard.press("Enter")
+    heading = page.get_by_role("heading", name=re.compile(rf"^{second.id} · "))
+    expect(heading).to_be_visible(timeout=30_000)
+    settle(page)
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.tagName === 'H2'"
+        f" && document.activeElement.textContent.startsWith('{second.id} ')",
+        timeout=10_000,
+    )
+    top = heading.bounding_box()
+    assert top is not None and 0 <= top["y"] <= 200, top  # at the top of the view, not 2,900 px above it
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1_500)
+    expect(page.get_by_role("heading", name=re.compile(rf"^{second.id} · "))).to_be_visible()
+
+    # a reload comes back to the same theme
+    page.reload()
+    page.get_by_label("Your name").fill(NAME)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile(rf"^{second.id} · "))).to_be_visible(timeout=30_000)
+    assert first.id != second.id
