@@ -42,8 +42,8 @@ def _locked_fetcher() -> Any:
 
 
 def html_to_pdf(html: str, author: str = "") -> bytes:
-    """Lay ``html`` out as a tagged PDF/UA-1 document (in whichever process calls it), its tables'
-    header cells carrying their scope.
+    """Lay ``html`` out as a tagged PDF, WeasyPrint's PDF/UA-1 variant, with header scope on its tables
+    (in whichever process calls it).
 
     ``author`` goes into the document metadata directly, so user text never sits in an attribute.
     """
