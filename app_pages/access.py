@@ -2,7 +2,8 @@
 
 - A focus ring anyone can see (WCAG 2.4.7) on every control, level options included, and the
   labels of controls that cannot be changed (a submitted assessment's answers) kept readable.
-- The sidebar's own navigation is marked as the app's navigation landmark.
+- The sidebar's own navigation is marked as the app's navigation landmark, its link to the page on
+  screen as the current page.
 - In a level group of the Questionnaire, the arrow keys move between levels without choosing one;
   Space or Enter chooses. (A browser's radio group chooses every level the arrows pass, and each
   choice would be saved and audited.)
@@ -46,9 +47,16 @@ SCRIPT = """
   const LEVELS = %(levels)s;
   const mark = () => {
     const nav = document.querySelector(".st-key-app_nav");
-    if (nav && nav.getAttribute("role") !== "navigation") {
+    if (!nav) return;
+    if (nav.getAttribute("role") !== "navigation") {
       nav.setAttribute("role", "navigation");
       nav.setAttribute("aria-label", "App pages");
+    }
+    const page = window.location.pathname.split("/").pop();  // links are relative: "", "who", "city"…
+    for (const link of nav.querySelectorAll("a[href]")) {
+      const here = link.getAttribute("href") === page;
+      if (here && link.getAttribute("aria-current") !== "page") link.setAttribute("aria-current", "page");
+      if (!here && link.hasAttribute("aria-current")) link.removeAttribute("aria-current");
     }
   };
   new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});

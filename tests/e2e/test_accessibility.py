@@ -77,10 +77,12 @@ def violations(page: Page, axe_source: str, state: str) -> list[str]:
 
 
 def every_page(page: Page, axe_source: str, state: str) -> list[str]:
-    """Open each page through the sidebar and check it."""
+    """Open each page through the sidebar's navigation landmark and check it."""
     problems: list[str] = []
     for link, heading in PAGES:
         open_page(page, link, heading)
+        here = page.get_by_role("navigation", name="App pages").get_by_role("link", name=link, exact=True)
+        expect(here).to_have_attribute("aria-current", "page")  # the navigation says where the person is
         problems += violations(page, axe_source, f"{state} · {link}")
     return problems
 
