@@ -72,4 +72,4 @@ except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebac
         f"Something went wrong on this page (incident {code}). Your saved answers are safe. "
         "Reload the page to continue; if it happens again, give your administrator the incident number."
     )
-access.move_focus()
+access.after_run()

@@ -8,7 +8,8 @@
   Space or Enter chooses. (A browser's radio group chooses every level the arrows pass, and each
   choice would be saved and audited.)
 - A page can ask for focus to go where the person's next action is (``focus_on``): after the run has
-  drawn the page, the element is scrolled to the top of the view and focused.
+  drawn the page, the element is scrolled to the top of the view and focused. A page can also have
+  screen readers announce a short confirmation (``announce``), through one polite live region.
 
 Every script here is written by us and carries no user text (selectors are built from ids we make).
 """
@@ -20,7 +21,7 @@ import re
 
 import streamlit as st
 
-FOCUS_KEY = "access_focus"
+FOCUS_KEY, NEWS_KEY, SERIAL_KEY = "access_focus", "access_news", "access_serial"
 LEVEL_GROUP = '[class*="st-key-questionnaire_"][class*="_answer"]'
 
 STYLE = """
@@ -30,6 +31,9 @@ STYLE = """
   outline: 3px solid #0b57d0; outline-offset: 2px; border-radius: 4px;
 }
 h1, h2, h3, [class*="st-key-"] { scroll-margin-top: 4.5rem; }
+#cohesion-status {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+}
 /* Streamlit draws a disabled control's label and options at 40 % opacity (2.8:1): a submitted
    assessment's answers must stay readable, so they are drawn lighter than live ones, at 7.6:1. */
 [data-testid="stWidgetLabel"][disabled],
@@ -61,6 +65,10 @@ SCRIPT = """
   };
   new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});
   mark();
+  const status = document.createElement("div");  // what screen readers announce, such as "Q1.2: note saved"
+  status.id = "cohesion-status";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
   document.addEventListener("keydown", (event) => {
     const input = event.target;
     if (!(input instanceof HTMLInputElement) || input.type !== "radio") return;
@@ -80,10 +88,16 @@ SCRIPT = """
 </script>
 """
 
-FOCUS = """
+AFTER_RUN = """
 <script>
 (() => {
-  const selector = %(selector)s, view = %(view)s;
+  const selector = %(selector)s, view = %(view)s, news = %(news)s;
+  const status = document.getElementById("cohesion-status");
+  if (news && status) {
+    status.textContent = "";
+    setTimeout(() => { status.textContent = news; }, 150);
+  }
+  if (!selector) return;
   const until = Date.now() + 5000;
   const attempt = () => {
     const found = document.querySelector(selector);
@@ -107,9 +121,11 @@ def script_value(value: str) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def focus_script(selector: str, view: str, serial: int) -> str:
-    """The script that focuses ``selector`` and shows ``view`` at the top (``serial`` makes it new)."""
-    return FOCUS % {"selector": script_value(selector), "view": script_value(view), "serial": serial}
+def after_run_script(selector: str, view: str, news: str, serial: int) -> str:
+    """The script that focuses ``selector`` with ``view`` at the top of the screen (when a selector is
+    given) and has screen readers announce ``news`` (when given); ``serial`` makes each one new."""
+    values = {"selector": script_value(selector), "view": script_value(view), "news": script_value(news)}
+    return AFTER_RUN % {**values, "serial": serial}
 
 
 def key_class(key: str) -> str:
@@ -130,11 +146,17 @@ def focus_on(selector: str, view: str | None = None) -> None:
     st.session_state[FOCUS_KEY] = (selector, view or selector)
 
 
-def move_focus() -> None:
-    """Carry out the focus request of this run, if any (call after the page has run)."""
-    request = st.session_state.pop(FOCUS_KEY, None)
-    if request:
-        selector, view = request
-        serial = st.session_state.get(f"{FOCUS_KEY}_serial", 0) + 1
-        st.session_state[f"{FOCUS_KEY}_serial"] = serial
-        st.sidebar.html(focus_script(selector, view, serial), unsafe_allow_javascript=True)
+def announce(news: str) -> None:
+    """Have screen readers say ``news`` (a short confirmation, such as "Q1.2: note saved") once this
+    run has drawn the page; sighted people read the same on the page."""
+    st.session_state[NEWS_KEY] = news
+
+
+def after_run() -> None:
+    """Carry out this run's focus request and announcement, if any (call after the page has run)."""
+    selector, view = st.session_state.pop(FOCUS_KEY, ("", ""))
+    news = st.session_state.pop(NEWS_KEY, "")
+    if selector or news:
+        serial = st.session_state.get(SERIAL_KEY, 0) + 1
+        st.session_state[SERIAL_KEY] = serial
+        st.sidebar.html(after_run_script(selector, view, news, serial), unsafe_allow_javascript=True)

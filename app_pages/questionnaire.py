@@ -20,7 +20,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from app_pages.access import focus_on, key_class
+from app_pages.access import announce, focus_on, key_class
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
@@ -454,6 +454,6 @@ if record.status is AssessmentStatus.DRAFT and by:
             st.success("Submitted.")
             st.page_link(PAGES["results"], label="See the results", icon=":material/insights:")
 
-if SAVED_KEY in st.session_state:
+if SAVED_KEY in st.session_state:  # the caption under the question says it; screen readers hear it
     saved_question, saved_part = st.session_state.pop(SAVED_KEY)
-    st.toast(f"{saved_question}: {PARTS[saved_part].lower()} saved.", icon=":material/check_circle:")
+    announce(f"{saved_question}: {PARTS[saved_part].lower()} saved.")

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from questionnaire.loader import load_frameworks
+from questionnaire.model import Framework
 from scoring.answers import Status
 from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer
 from storage.demo import DEMO_CITY, create_demo
@@ -133,4 +134,44 @@ def test_a_conflict_and_an_import_preview_pass_axe(
     page.get_by_text("What the import would add").wait_for(timeout=30_000)
     settle(page)
     problems += violations(page, axe_source, "import preview · Report and data")
+    assert problems == []
+
+
+def test_messages_an_open_question_a_ready_report_and_a_phone_screen_pass_axe(
+    app_url: str, blank_draft: tuple[Framework, Store, int], page: Page, browser, axe_source: str
+) -> None:
+    framework, _, _ = blank_draft
+    question = framework.themes[0].questions[0]
+    current(page).get_by_text(level_label(framework, question, 3), exact=True).click()
+    expect(current(page).get_by_text("Answer saved at")).to_have_count(1, timeout=30_000)
+    note = current(page).get_by_label("Note").first
+    note.fill("x" * 5_001)
+    note.press("Tab")
+    expect(current(page).get_by_role("alert").filter(has_text="This note has 5,001 characters")).to_be_visible()
+    problems = violations(page, axe_source, "note too long · Questionnaire")
+
+    open_page(page, "Report and data", "Report and data")
+    page.get_by_role("button", name="Make the PDF report").click()
+    expect(page.get_by_text("The report is ready")).to_be_visible(timeout=120_000)
+    settle(page)
+    problems += violations(page, axe_source, "report ready · Report and data")
+
+    open_page(page, "Framework", "The framework")
+    page.get_by_text(f"{question.id} · ", exact=False).first.click()
+    expect(page.get_by_text("Guidance for the team.").first).to_be_visible()
+    problems += violations(page, axe_source, "question open · Framework")
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    small = phone.new_page()
+    try:
+        small.goto(app_url)
+        small.get_by_role("heading", name="City Cohesion Self-Assessment").wait_for(timeout=30_000)
+        settle(small)
+        problems += violations(small, axe_source, "phone · Home")
+        small.goto(f"{page.url.split('?')[0].rsplit('/', 1)[0]}/framework")
+        small.get_by_role("heading", name="The framework").wait_for(timeout=30_000)
+        settle(small)
+        problems += violations(small, axe_source, "phone · Framework")
+    finally:
+        phone.close()
     assert problems == []

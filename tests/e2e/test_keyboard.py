@@ -62,6 +62,8 @@ def test_keyboard_alone_answers_a_question_and_moves_to_the_next_theme_from_its_
     expect(current(page).get_by_text("Answer saved at")).to_have_count(1, timeout=30_000)
     assert [(a.question_id, a.level) for a in store.answers(draft)] == [(question.id, 2)]
     assert len(answer_events(store, draft, question.id)) == 1  # one choice, one audit event
+    status = page.get_by_role("status").filter(has_text=f"{question.id}: answer saved.")
+    expect(status).to_have_count(1)  # what a screen reader announces, from a polite live region
 
     # Next theme: the new theme shows from its heading, which has focus; a second Enter skips nothing
     next_button = current(page).get_by_role("button", name=re.compile(rf"^{second.id} · "))

@@ -197,12 +197,12 @@ def test_no_page_ever_renders_raw_html() -> None:
 
 
 def test_the_focus_script_cannot_be_broken_out_of_whatever_selector_it_is_given() -> None:
-    from app_pages.access import focus_script, key_class
+    from app_pages.access import after_run_script, key_class
 
     assert key_class("questionnaire_3_Q1.1_answer") == "st-key-questionnaire_3_Q1-1_answer"
     assert key_class('x"];alert(1)//') == "st-key-x---alert-1---"
     hostile = '</script><img src=x onerror=alert(1)>"; alert(2); "'
-    script = focus_script(hostile, hostile, 1)
+    script = after_run_script(hostile, hostile, hostile, 1)
     assert script.count("<script>") == 1 and script.count("</script>") == 1 and "<img" not in script
     assert "\\u003c/script\\u003e" in script and '\\"; alert(2)' in script  # a string, never code
 
