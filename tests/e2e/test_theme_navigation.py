@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from questionnaire.model import Framework, text_in
 from storage.store import Store
-from tests.e2e.steps import current, level_label
+from tests.e2e.steps import current, level_label, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -46,3 +46,13 @@ def test_a_note_typed_and_left_without_tabbing_out_is_saved_when_the_person_move
     expect(current(page).get_by_text("Saved at")).to_have_count(0, timeout=30_000)  # the run has finished
     saved = {a.question_id: a for a in store.answers(draft)}
     assert saved[question.id].level == 3 and saved[question.id].note == "Statement log kept by the mayor's office"
+
+
+def test_coming_back_from_another_page_shows_the_theme_left(blank_draft: tuple[Framework, Store, int], page) -> None:
+    framework, _, _ = blank_draft
+    second = framework.themes[1]
+    current(page).get_by_role("button", name=re.compile(rf"^{second.id} · ")).click()
+    expect(page.get_by_role("heading", name=f"{second.id} · {text_in(second.title)}")).to_be_visible(timeout=30_000)
+    open_page(page, "Results", "Results")
+    open_page(page, "Questionnaire", "Questionnaire")
+    expect(page.get_by_role("heading", name=f"{second.id} · {text_in(second.title)}")).to_be_visible()

@@ -234,3 +234,19 @@ def test_next_and_previous_move_between_themes_and_answers_stay(store: Store, dr
     at.button(key="questionnaire_previous").click().run()
     assert at.selectbox(key="questionnaire_theme").value == "T1"
     assert widget(at, draft, "Q1.1", "answer").value == 2
+
+
+def test_a_reload_comes_back_to_the_theme_in_the_url(store: Store, draft: int) -> None:
+    at = open_app(store, draft, page=QUESTIONNAIRE)
+    at.selectbox(key="questionnaire_theme").set_value("T3").run()
+    assert at.query_params["theme"] == "T3"  # in the URL, for a reload
+
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    record = store.assessment(draft)
+    for name, value in (("city", record.city_id), ("assessment", draft), ("theme", "T5")):
+        reloaded.query_params[name] = str(value)
+    reloaded.session_state["who"] = "Ana Ruiz"
+    reloaded.run()
+    reloaded.switch_page(QUESTIONNAIRE).run()
+    assert not reloaded.exception
+    assert reloaded.selectbox(key="questionnaire_theme").value == "T5"
