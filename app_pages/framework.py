@@ -16,7 +16,9 @@ themes_tab, findings_tab, sources_tab = st.tabs(["Themes and questions", "Key fi
 
 with themes_tab:
     options = {theme.id: f"{theme.id} · {text_in(theme.title)}" for theme in framework.themes}
-    chosen = st.selectbox("Theme", options=list(options), format_func=options.__getitem__, key="framework_theme")
+    chosen = st.selectbox(
+        "Theme", options=list(options), format_func=options.__getitem__, key="framework_theme", persist_state="session"
+    )
     theme = next(t for t in framework.themes if t.id == chosen)
     st.header(text_in(theme.title))
     st.markdown(text_in(theme.description))

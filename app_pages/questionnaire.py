@@ -49,7 +49,7 @@ NA, DK = Status.NOT_APPLICABLE.value, Status.DONT_KNOW.value
 CONFLICTS, ERRORS = "questionnaire_conflicts", "questionnaire_errors"
 MAX_REASON_CHARS = 1_000  # RecordedAnswer.reason's limit (a test keeps the two the same)
 UNTIL_IT_FITS = "Until then nothing of this answer is saved; what was saved before stays as it was."
-THEME_KEY, LAST_THEME_KEY, SAVED_KEY = "questionnaire_theme", "questionnaire_last_theme", "questionnaire_saved"
+THEME_KEY, SAVED_KEY = "questionnaire_theme", "questionnaire_saved"
 HEADING = ".st-key-questionnaire_heading h2"  # the theme's heading, where "next theme" takes focus
 PARTS = {"answer": "Answer", "reason": "Reason", "evidence": "Evidence", "links": "Links", "note": "Note"}
 
@@ -202,10 +202,8 @@ st.title("Questionnaire")
 record = require_assessment("to answer its questions")
 record_id = record.id or 0
 framework = store().framework(record.framework_id)
-if THEME_KEY not in st.session_state:  # a reload (the URL) or a return from another page (the session)
-    wanted = st.query_params.get("theme") or st.session_state.get(LAST_THEME_KEY)
-    if wanted in {t.id for t in framework.themes}:
-        st.session_state[THEME_KEY] = wanted
+if THEME_KEY not in st.session_state and st.query_params.get("theme") in {t.id for t in framework.themes}:
+    st.session_state[THEME_KEY] = st.query_params["theme"]  # a reload comes back to the same theme
 by = who()
 editable = record.status is AssessmentStatus.DRAFT and by is not None
 stored = {a.question_id: a for a in store().answers(record_id)}
@@ -264,8 +262,10 @@ def theme_progress(theme_id: str) -> str:
 
 
 theme_ids = [t.id for t in framework.themes]
-theme_id = st.selectbox("Theme", options=theme_ids, format_func=theme_label, key=THEME_KEY)
-st.query_params["theme"] = st.session_state[LAST_THEME_KEY] = theme_id
+theme_id = st.selectbox(
+    "Theme", options=theme_ids, format_func=theme_label, key=THEME_KEY, persist_state="session"
+)  # kept while the person is on another page
+st.query_params["theme"] = theme_id
 st.caption("Answered so far: " + " · ".join(f"{t} {theme_progress(t)}" for t in theme_ids))
 theme = next(t for t in framework.themes if t.id == theme_id)
 if st.session_state.pop(FOCUS_FIRST_QUESTION, False) and editable:

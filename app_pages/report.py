@@ -128,6 +128,7 @@ variant = st.radio(
     format_func=lambda v: v.label,
     captions=[v.description for v in ReportVariant],
     key="report_pdf_variant",
+    persist_state="session",
 )
 current = (fingerprint(record, city, store().answers(assessment_id)), variant.value)
 built = st.session_state.get(PDF_KEY)
