@@ -263,6 +263,7 @@ else:
                 if added is not None:
                     st.session_state[IMPORTED_KEY] = {"file_id": uploaded.file_id, "record": added}
                     st.session_state.pop(PLAN_KEY, None)
+                    focus_on(".st-key-report_import_open button")  # the next step: open what was imported
                     st.rerun()
 
 # -- importing answers from a spreadsheet -----------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages.access import focus_on
 from app_pages.common import PAGES, WHO_KEY, ask_who, md, who
 
 st.title("Who is answering")
@@ -11,11 +12,12 @@ if current:
     if st.button("I am someone else", key="who_change"):
         st.session_state.pop(WHO_KEY, None)
         st.rerun()
-    st.page_link(PAGES["home"], label="Continue to Home", icon=":material/home:")
+    with st.container(key="who_next"):
+        st.page_link(PAGES["home"], label="Continue to Home", icon=":material/home:")
 else:
     st.markdown(
         "A city team answers together, often over several sittings. So that everyone can see who gave "
         "which answer, and so that the audit trail is complete, tell us who you are. We remember it until "
         "you close this browser tab or change it here."
     )
-    ask_who("who")
+    ask_who("who", then=lambda: focus_on(".st-key-who_next a"))
