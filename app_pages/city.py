@@ -103,7 +103,8 @@ if by:
 if city and st.session_state.get(SAVED_KEY) == city.id:
     records = store().assessments(city.id)
     drafts = [r for r in records if r.status is AssessmentStatus.DRAFT]
-    if drafts:
+    if drafts:  # said once; a new city without an assessment keeps its offer to start one
+        st.session_state.pop(SAVED_KEY, None)
         st.success(f"Saved the profile of {md(city.name)}.", icon=":material/check_circle:")
         st.page_link(PAGES["home"], label="Go to Home to open an assessment", icon=":material/home:")
     else:
