@@ -75,14 +75,12 @@ SCRIPT = """
     const group = input.closest(LEVELS);
     if (!group) return;
     const options = Array.from(group.querySelectorAll('input[type="radio"]')).filter((o) => !o.disabled);
-    const at = options.indexOf(input);
-    const step = {ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1}[event.key];
-    const next = step ? options[(at + step + options.length) %% options.length] : null;
     if (event.key === "Enter") { event.preventDefault(); if (!input.checked) input.click(); return; }
-    if (!next) return;
+    const step = {ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1}[event.key];
+    if (!step) return;
     event.preventDefault();
     event.stopPropagation();
-    next.focus();
+    options[(options.indexOf(input) + step + options.length) %% options.length].focus();
   }, true);
 })();
 </script>
@@ -131,6 +129,11 @@ def after_run_script(selector: str, view: str, news: str, serial: int) -> str:
 def key_class(key: str) -> str:
     """The CSS class Streamlit gives the element of widget or container ``key`` (as its frontend does)."""
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def inside(key: str, element: str) -> str:
+    """The CSS selector of ``element`` (say "button" or "input") inside the widget or container ``key``."""
+    return f".{key_class(key)} {element}"
 
 
 def install() -> None:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from pydantic import ValidationError
 
-from app_pages.access import focus_on
+from app_pages.access import focus_on, inside
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
@@ -40,7 +40,7 @@ st.caption(
     "unless you turn it on; shared results are only ever shown as anonymous group figures of five or more cities."
 )
 
-by = ask_who("city", then=lambda: focus_on(".st-key-city_name input"))
+by = ask_who("city", then=lambda: focus_on(inside("city_name", "input")))
 if by:
     challenge_labels = {c.id: text_in(c.label) for c in framework.challenges}
     with st.form("city_form"):
@@ -96,7 +96,7 @@ if by:
                 st.session_state["city_new"] = False
                 st.session_state[SAVED_KEY] = stored.id
                 if city is None:
-                    focus_on(".st-key-city_start button")  # the next step of a new city
+                    focus_on(inside("city_start", "button"))  # the next step of a new city
                 choose_city(stored.id)
                 st.rerun()  # the title and the sidebar name the city from now on
 

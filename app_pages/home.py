@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from app_pages.access import focus_on
+from app_pages.access import focus_on, inside
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
@@ -57,7 +57,7 @@ st.markdown(
     "Strong Cities Network's Transatlantic Dialogue into maturity questions, theme by theme."
 )
 cities = store().cities()
-ask_who("home", then=lambda: focus_on(".st-key-home_city input" if cities else ".st-key-home_new_city button"))
+ask_who("home", then=lambda: focus_on(inside("home_city", "input") if cities else inside("home_new_city", "button")))
 
 city = current_city()
 

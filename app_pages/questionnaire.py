@@ -20,7 +20,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from app_pages.access import announce, focus_on, key_class
+from app_pages.access import announce, focus_on, inside, key_class
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
@@ -50,7 +50,7 @@ CONFLICTS, ERRORS = "questionnaire_conflicts", "questionnaire_errors"
 MAX_REASON_CHARS = 1_000  # RecordedAnswer.reason's limit (a test keeps the two the same)
 UNTIL_IT_FITS = "Until then nothing of this answer is saved; what was saved before stays as it was."
 THEME_KEY, SAVED_KEY = "questionnaire_theme", "questionnaire_saved"
-HEADING = ".st-key-questionnaire_heading h2"  # the theme's heading, where "next theme" takes focus
+HEADING = inside("questionnaire_heading", "h2")  # the theme's heading, where "next theme" takes focus
 PARTS = {"answer": "Answer", "reason": "Reason", "evidence": "Evidence", "links": "Links", "note": "Note"}
 
 
@@ -137,7 +137,7 @@ def too_long(record_id: int, question_id: str) -> tuple[str, str] | None:
 
 def answer_group(record_id: int, question_id: str) -> str:
     """The CSS selector of a question's first level option (where focus goes to answer it)."""
-    return f'.{key_class(key(record_id, question_id, "answer"))} input[type="radio"]'
+    return inside(key(record_id, question_id, "answer"), 'input[type="radio"]')
 
 
 def save(record_id: int, question_id: str, by: str, expected: int | None = None, part: str = "answer") -> None:

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from app_pages.access import focus_on
+from app_pages.access import focus_on, inside, key_class
 from app_pages.common import (
     PAGES,
     ask_who,
@@ -163,9 +163,9 @@ else:
                 pdf = None
                 st.error(str(exc), icon=":material/error:")
         if pdf:
-            made_at = datetime.now(UTC)
-            st.session_state[PDF_KEY] = {"key": current, "assessment": assessment_id, "pdf": pdf, "made_at": made_at}
-            focus_on(".st-key-report_pdf button", view=".st-key-report_ready")
+            made = {"key": current, "assessment": assessment_id, "pdf": pdf, "made_at": datetime.now(UTC)}
+            st.session_state[PDF_KEY] = made
+            focus_on(inside("report_pdf", "button"), view=f".{key_class('report_ready')}")
             st.rerun()
 
 # -- the data ---------------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ else:
                 if added is not None:
                     st.session_state[IMPORTED_KEY] = {"file_id": uploaded.file_id, "record": added}
                     st.session_state.pop(PLAN_KEY, None)
-                    focus_on(".st-key-report_import_open button")  # the next step: open what was imported
+                    focus_on(inside("report_import_open", "button"))  # the next step: open what was imported
                     st.rerun()
 
 # -- importing answers from a spreadsheet -----------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.access import focus_on
+from app_pages.access import focus_on, inside
 from app_pages.common import PAGES, WHO_KEY, ask_who, md, who
 
 st.title("Who is answering")
@@ -20,4 +20,4 @@ else:
         "which answer, and so that the audit trail is complete, tell us who you are. We remember it until "
         "you close this browser tab or change it here."
     )
-    ask_who("who", then=lambda: focus_on(".st-key-who_next a"))
+    ask_who("who", then=lambda: focus_on(inside("who_next", "a")))

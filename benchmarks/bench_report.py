@@ -25,6 +25,7 @@ from reporting.context import ReportVariant
 from reporting.figures import build_figures
 from reporting.pdf import ReportRenderer, html_to_pdf
 from reporting.sources import context_from_store
+from reporting.table_scope import add_header_scope
 from scoring.records import MAX_LINK_CHARS, MAX_LINKS, MAX_NOTE_CHARS, City, RecordedAnswer
 from storage.demo import create_demo
 from storage.migrate import upgrade_database
@@ -104,6 +105,8 @@ def main() -> None:
         worker_peak = renderer._pool.submit(_worker_peak_mib).result()
         main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         in_process = median_seconds(lambda: html_to_pdf(html), repeat=3)
+        laid_out = html_to_pdf(html)
+        header_scope = median_seconds(lambda: add_header_scope(laid_out), repeat=5)  # part of in_process
         renderer.close()
 
         def cold_report(variant: ReportVariant) -> float:
@@ -139,6 +142,7 @@ def main() -> None:
             "cold_cli_process_s": statistics.median(cold),
             "weasyprint_only_s": weasy_only,
             "weasyprint_in_process_s": in_process,
+            "header_scope_pass_s": header_scope,
             "chart_export_only_s": charts_only,
             "warm_over_parts_ratio": warm / (weasy_only + charts_only),
             "main_process_peak_mib": main_peak,

@@ -39,6 +39,13 @@ def open_page(page: Page, link: str, heading: str | re.Pattern[str]) -> None:
     settle(page)
 
 
+def wait_for_focus_on(page: Page, text: str) -> None:
+    """Wait until the element with focus is the one that reads ``text`` (the person's next step)."""
+    page.wait_for_function(
+        "(text) => document.activeElement && document.activeElement.textContent.includes(text)", arg=text
+    )
+
+
 def level_label(framework: Framework, question: Question, level: int) -> str:
     """The text of a level's radio option, as the Questionnaire shows it."""
     return f"{level} · {text_in(framework.level(level).name)}: {text_in(question.levels[level])}"

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework
 from scoring.answers import Status
-from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer
+from scoring.records import AssessmentStatus, RecordedAnswer
 from storage.demo import DEMO_CITY, create_demo
 from storage.store import Store
 from storage.transfer import export_json
@@ -39,17 +39,16 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(app_db: str) -> Iterator[dict[str, AssessmentRecord]]:
-    """The demo city in the served app's database: its submitted review and its draft."""
+def demo(app_db: str) -> Iterator[dict[str, Any]]:
+    """The demo city in the served app's database: its latest submitted review, its draft, and its
+    first review as a portable file."""
     frameworks = load_frameworks()
     store = Store.open(app_db, frameworks)
     existing = store.matching_city(DEMO_CITY)
     made = store.assessments(existing.id) if existing else create_demo(store, frameworks["scn-transatlantic"], "Axe")
-    yield {
-        "submitted": [r for r in made if r.status is AssessmentStatus.SUBMITTED][-1],
-        "draft": [r for r in made if r.status is AssessmentStatus.DRAFT][-1],
-        "file": export_json(store, [r for r in made if r.status is AssessmentStatus.SUBMITTED][0].id or 0),
-    }
+    submitted = [r for r in made if r.status is AssessmentStatus.SUBMITTED]
+    draft = next(r for r in made if r.status is AssessmentStatus.DRAFT)
+    yield {"submitted": submitted[-1], "draft": draft, "file": export_json(store, submitted[0].id or 0)}
     store.engine.dispose()
 
 
@@ -126,8 +125,7 @@ def test_a_conflict_and_an_import_preview_pass_axe(
     expect(page.get_by_role("button", name="Keep mine")).to_be_visible(timeout=30_000)
     problems = violations(page, axe_source, "conflict shown · Questionnaire")
 
-    page.get_by_test_id("stSidebar").get_by_role("link", name="Report and data", exact=True).click()
-    page.get_by_role("heading", name="Report and data", exact=True).wait_for(timeout=30_000)
+    open_page(page, "Report and data", "Report and data")
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
         files=[{"name": "assessment.json", "mimeType": "application/json", "buffer": demo["file"]}]
     )
@@ -168,7 +166,7 @@ def test_messages_an_open_question_a_ready_report_and_a_phone_screen_pass_axe(
         small.get_by_role("heading", name="City Cohesion Self-Assessment").wait_for(timeout=30_000)
         settle(small)
         problems += violations(small, axe_source, "phone · Home")
-        small.goto(f"{page.url.split('?')[0].rsplit('/', 1)[0]}/framework")
+        small.goto(f"{app_url}/framework")
         small.get_by_role("heading", name="The framework").wait_for(timeout=30_000)
         settle(small)
         problems += violations(small, axe_source, "phone · Framework")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from questionnaire.model import Framework
 from storage.store import Store
 from storage.transfer import export_json
-from tests.e2e.steps import NAME, current, open_page, settle
+from tests.e2e.steps import NAME, current, open_page, settle, wait_for_focus_on
 
 pytestmark = pytest.mark.e2e
 
@@ -34,8 +34,7 @@ def test_keyboard_alone_answers_a_question_and_moves_to_the_next_theme_from_its_
     app_url: str, new_draft: tuple[Framework, Store, int, int], page: Page
 ) -> None:
     framework, store, city, draft = new_draft
-    first, second = framework.themes[0], framework.themes[1]
-    question = first.questions[0]
+    question, second = framework.themes[0].questions[0], framework.themes[1]
 
     page.goto(f"{app_url}/questionnaire?city={city}&assessment={draft}")
     page.get_by_label("Your name").fill(NAME)
@@ -89,7 +88,6 @@ def test_keyboard_alone_answers_a_question_and_moves_to_the_next_theme_from_its_
     page.get_by_label("Your name").fill(NAME)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile(rf"^{second.id} · "))).to_be_visible(timeout=30_000)
-    assert first.id != second.id
 
 
 def test_after_naming_yourself_or_importing_a_file_focus_is_on_the_next_step(
@@ -99,15 +97,12 @@ def test_after_naming_yourself_or_importing_a_file_focus_is_on_the_next_step(
     page.goto(f"{app_url}/who?city={city}&assessment={draft}")
     page.get_by_label("Your name").fill(NAME)
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement && document.activeElement.textContent.includes('Continue')")
-    assert page.evaluate("() => document.activeElement.tagName") == "A"  # "Continue to Home"
+    wait_for_focus_on(page, "Continue to Home")
+    assert page.evaluate("() => document.activeElement.tagName") == "A"
 
     open_page(page, "Report and data", "Report and data")
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
         files=[{"name": "assessment.json", "mimeType": "application/json", "buffer": export_json(store, draft)}]
     )
     page.get_by_role("button", name="Import it").click()
-    page.wait_for_function(
-        "() => document.activeElement && document.activeElement.textContent.includes('Open the imported assessment')",
-        timeout=30_000,
-    )
+    wait_for_focus_on(page, "Open the imported assessment")

@@ -2,7 +2,9 @@
 
 Each step is a click a person makes (typing is not counted); a screenshot of every step goes to
 ``tests/e2e/artifacts/newcomer-*.png`` and the clicks and seconds to ``newcomer.json``, for a
-person to look at. The time is measured, not asserted: it depends on the machine.
+person to look at. The time is measured, not asserted: it depends on the machine. The eight clicks
+are the walk itself (name, new city, save, start, one answer, draft report, make, download): each
+one must find its control on the page the one before left, so a detour fails the test.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.steps import NAME, current, settle
+from tests.e2e.steps import NAME, current, settle, wait_for_focus_on
 
 pytestmark = pytest.mark.e2e
 CITY = "Newcomer Town"
-MOST_CLICKS = 8  # name, new city, save, start, one answer, draft report, make, download
 
 
 class Walk:
@@ -39,13 +40,6 @@ class Walk:
         settle(self.page)
         self.steps.append({"click": self.clicks, "step": step, "seconds": round(time.monotonic() - self.started, 1)})
         self.page.screenshot(path=self.artifacts / f"newcomer-{self.clicks:02d}-{step}.png")
-
-
-def wait_for_focus_on(page: Page, text: str) -> None:
-    """Wait until the element with focus is the one that reads ``text`` (the next step)."""
-    page.wait_for_function(
-        "(text) => document.activeElement && document.activeElement.textContent.includes(text)", arg=text
-    )
 
 
 def test_a_newcomer_reaches_a_downloaded_draft_report_in_eight_clicks(
@@ -101,7 +95,6 @@ def test_a_newcomer_reaches_a_downloaded_draft_report_in_eight_clicks(
 
     reader = PdfReader(pdf)
     assert len(reader.pages) > 10 and CITY in (reader.pages[0].extract_text() or "")
-    assert walk.clicks <= MOST_CLICKS
     (artifacts / "newcomer.json").write_text(
         json.dumps({"clicks": walk.clicks, "seconds": seconds, "steps": walk.steps}, indent=2), encoding="utf-8"
     )
