@@ -34,7 +34,7 @@ h1, h2, h3, [class*="st-key-"] { scroll-margin-top: 4.5rem; }
 #cohesion-status {
   position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
 }
-/* Streamlit draws a disabled control's label and options at 40 % opacity (2.8:1): a submitted
+/* Streamlit draws a disabled control's label and options at 40 % opacity (2.6:1): a submitted
    assessment's answers must stay readable, so they are drawn lighter than live ones, at 7.6:1. */
 [data-testid="stWidgetLabel"][disabled],
 [data-testid="stRadioOption"][data-disabled="true"] [data-testid="stMarkdownContainer"] {
