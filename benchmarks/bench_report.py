@@ -107,7 +107,6 @@ def main() -> None:
         in_process = median_seconds(lambda: html_to_pdf(html), repeat=3)
         laid_out = html_to_pdf(html)
         header_scope = median_seconds(lambda: add_header_scope(laid_out), repeat=5)  # part of in_process
-        renderer.close()
 
         def cold_report(variant: ReportVariant) -> float:
             command = [sys.executable, "cli.py", "report", "--assessment", str(draft), "--db", url]
@@ -128,6 +127,7 @@ def main() -> None:
         )
         pages = len(PdfReader(Path(folder) / "cold-full.pdf").pages)
         heaviest = {name: _heaviest(store, renderer, framework.id, text) for name, text in HEAVIEST_TEXT.items()}
+        renderer.close()
 
     warm = statistics.median(warm_new)
     report(
