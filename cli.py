@@ -38,6 +38,7 @@ from questionnaire.loader import (
 from questionnaire.model import Framework, text_in
 from questionnaire.practices import PRACTICES_FILE, PracticeLibrary, load_practices
 from questionnaire.problems import problems_of
+from questionnaire.rules import weights_table
 from questionnaire.sources import seeds_dir
 from reporting.context import ReportVariant
 from scoring.bands import format_points
@@ -81,13 +82,14 @@ def _refuse(heading: str, exc: BaseException, code: int = 1) -> NoReturn:
     raise typer.Exit(code) from None
 
 
-def _load_all(base: Path) -> list[Framework]:
+def _load_all(base: Path) -> tuple[list[Framework], list[Path]]:
+    """Every framework version under ``base``, and the folder of each."""
     folders = available_frameworks(base)
     if not folders:
         errors.print(f"[red]No framework found under {escape(str(base))}[/red]")
         raise typer.Exit(2)
     try:
-        return [load_framework(folder) for folder in folders]
+        return [load_framework(folder) for folder in folders], folders
     except FrameworkError as exc:
         errors.print(f"[red]Framework error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
@@ -136,10 +138,13 @@ def framework_check(
 ) -> None:
     """Validate every framework and report its coverage of the briefs; exit 1 on any problem."""
     seeds_path = seeds_dir(seeds)
-    loaded = _load_all(frameworks)
-    reports = [measure_coverage(fw, seeds_path, _library(frameworks / fw.id)) for fw in loaded]
+    loaded, folders = _load_all(frameworks)
+    reports = [
+        measure_coverage(fw, seeds_path, _library(folder), loaded) for fw, folder in zip(loaded, folders, strict=True)
+    ]
     if as_json:
-        main = next((r for r in reports if r.framework == DEFAULT_FRAMEWORK_ID), reports[0])
+        main = [r for r in reports if r.framework == DEFAULT_FRAMEWORK_ID][-1:] or reports[:1]
+        main = main[0]
         payload = {**main.as_dict(), "frameworks": [r.as_dict() for r in reports]}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
@@ -163,7 +168,7 @@ def _library(folder: Path) -> PracticeLibrary | None:
 @framework_app.command("show")
 def framework_show(frameworks: FrameworksOption = BUILTIN_FRAMEWORKS) -> None:
     """Print each framework as readable text: findings, then themes with questions and levels."""
-    for fw in _load_all(frameworks):
+    for fw in _load_all(frameworks)[0]:
         console.rule(f"{text_in(fw.title)} ({fw.label})")
         console.print("\n[bold]Findings[/bold]")
         for f in fw.findings:
@@ -179,6 +184,15 @@ def framework_show(frameworks: FrameworksOption = BUILTIN_FRAMEWORKS) -> None:
                 for s in q.sources:
                     console.print(f'     Source: {s.seed} line {s.line}: "{s.quote}"', highlight=False, markup=False)
                 console.print(f"     Findings: {', '.join(q.findings)}", highlight=False)
+
+
+@framework_app.command("weights")
+def framework_weights(frameworks: FrameworksOption = BUILTIN_FRAMEWORKS) -> None:
+    """Print, as a Markdown table, every question of the newest version with its weight and the briefs'
+    phrase that sets it (the table at the end of docs/methodology.md)."""
+    catalog = load_frameworks(frameworks)
+    framework = catalog[DEFAULT_FRAMEWORK_ID] if DEFAULT_FRAMEWORK_ID in catalog else next(iter(catalog.values()))
+    sys.stdout.write(weights_table(framework))
 
 
 @app.command("score")
@@ -230,15 +244,18 @@ def _pct(value: float | None) -> str:
 
 def _installed(framework_id: str, version: str) -> Framework:
     """The installed framework a file was made with, or a plain refusal."""
-    framework = load_frameworks().get(framework_id)
+    catalog = load_frameworks()
+    framework = catalog.get(framework_id)
     if framework is None:
         raise ValueError(f"the file uses the framework '{framework_id}', which is not installed")
-    if framework.version != version:
+    try:
+        return catalog.version(framework_id, version)
+    except KeyError:
+        installed = ", ".join(f.version for f in catalog.versions(framework_id))
         raise ValueError(
-            f"the file uses {framework_id} {version} but {framework.label} is installed; import it first "
-            "(the import maps it to the installed version) and work on the stored assessment"
-        )
-    return framework
+            f"the file uses {framework_id} {version} but only {installed} is installed; import it first "
+            "(the import maps it to the newest installed version) and work on the stored assessment"
+        ) from None
 
 
 def _read_bytes(path: Path) -> bytes:

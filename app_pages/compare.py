@@ -60,7 +60,9 @@ left, right = st.columns(2)
 before_id = left.selectbox("Before", options=ids, index=len(ids) - 2, format_func=_label, key="compare_before")
 after_id = right.selectbox("After", options=ids, index=len(ids) - 1, format_func=_label, key="compare_after")
 before, after = by_id[before_id], by_id[after_id]
-framework = store().framework(after.framework_id)
+framework = store().framework_of(after)
+earlier_framework = store().framework_of(before)
+earlier_questions = {q.id: text_in(q.text) for q in earlier_framework.questions}
 
 if before.id == after.id:
     st.warning("Choose two different assessments to compare.")
@@ -75,6 +77,7 @@ else:
             after,
             store().answers(after.id or 0),
             [(before, store().answers(before.id or 0))],
+            versions={before.framework_version: earlier_framework},
             generated_at=datetime.now(UTC),
         )
         return context, figures.changes(context)
@@ -140,9 +143,9 @@ else:
             pd.DataFrame(
                 [
                     {
-                        "Question": c.question_id,
+                        "Question": c.label,
                         "Theme": c.theme_id,
-                        "Text": questions.get(c.question_id, ""),
+                        "Text": questions.get(c.question_id or "", earlier_questions.get(c.before_id or "", "")),
                         "Before": c.before,
                         "After": c.after,
                         "Change": c.change,
@@ -166,11 +169,12 @@ if len(trend_records) >= 3:
 
     def trend_chart() -> Any:
         trend = build_context(
-            store().framework(latest.framework_id),
+            store().framework_of(latest),
             city,
             latest,
             store().answers(latest.id or 0),
             [(r, store().answers(r.id or 0)) for r in earlier],
+            versions={f.version: f for f in store().frameworks.versions(latest.framework_id)},
             generated_at=datetime.now(UTC),
         )
         return figures.changes(trend)

@@ -34,7 +34,7 @@ def overview(records: list[AssessmentRecord]) -> pd.DataFrame:
     """One row per assessment: status, start, overall index and band, and how much is answered."""
     rows = []
     for record in records:
-        scored = store().framework(record.framework_id)
+        scored = store().framework_of(record)
         overall = overall_scores(theme_scores(scored, answers_frame(scored, store().answers(record.id or 0)))).iloc[0]
         rows.append(
             {

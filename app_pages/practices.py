@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages.common import current_framework
 from questionnaire.model import text_in
-from questionnaire.practices import Kind
+from questionnaire.practices import Kind, Verification
 from reporting.sources import practice_library
 
 REGIONS = {"europe": "Europe", "north_america": "North America", "other": "Elsewhere", None: "No city (general advice)"}
@@ -21,19 +21,40 @@ KINDS = {
     Kind.PARTNERSHIP: "Partnership",
     Kind.NGO_DELIVERED: "Delivered by an NGO",
     Kind.NATIONAL: "National initiative",
-    Kind.RECOMMENDATION: "General advice of the briefs",
+    Kind.RECOMMENDATION: "What the briefs recommend (no city)",
+}
+VERIFIED = {
+    Verification.CONFIRMED: "confirmed by an independent source",
+    Verification.NETWORK_ONLY: "described only by the network or the practice's owner",
+    Verification.LIKELY: "likely, not confirmed",
+    Verification.UNVERIFIED: "not verified outside the brief",
+    Verification.DISCREPANCY: "outside sources differ from the brief",
+    Verification.NOT_APPLICABLE: "",
 }
 
 framework = current_framework()
-library = practice_library(framework.id)
+library = practice_library(framework.id, framework.version)
 titles = {t.id: f"{t.id} · {text_in(t.title)}" for t in framework.themes}
 briefs = {b.seed: b for b in framework.briefs}
 
 st.title("Practices")
 st.markdown(
-    "What cities in the Transatlantic Dialogue did, and the general advice of the two briefs, for each theme. "
+    "What cities in the Transatlantic Dialogue did, and what the two briefs recommend, for each theme. "
     "The Results page and the gap report match these to your city's priority gaps and say why."
 )
+named = [p for p in library.practices if p.city]
+if named:
+    by_region = {label: sum(1 for p in named if p.region == region) for region, label in REGIONS.items() if region}
+    small = sum(1 for p in named if p.population_band == "under_100k")
+    st.info(
+        f"**Read with care.** {len(named)} of the {len(library.practices)} entries are practices of named "
+        f"cities; the rest are the briefs' own recommendations. The named ones come from "
+        + ", ".join(f"{label} ({n})" for label, n in by_region.items() if n)
+        + f"; {small} of them from a city under 100,000 residents. The briefs describe each in a "
+        "sentence or two, and none has a published evaluation, so treat them as leads to follow up, "
+        "not proven models.",
+        icon=":material/info:",
+    )
 left, right = st.columns(2)
 themes = left.multiselect(
     "Theme", options=list(titles), format_func=titles.__getitem__, key="practices_themes", placeholder="Every theme"
@@ -70,6 +91,7 @@ for practice in shown:
             f"Themes: {', '.join(titles[t] for t in practice.themes)}"
             + (f" · Questions: {', '.join(practice.questions)}" if practice.questions else "")
             + f" · Helps reach level {practice.helps_reach}"
+            + (f" · Verification: {VERIFIED[practice.verification]}" if VERIFIED[practice.verification] else "")
         )
         for note in practice.notes:
             st.caption(f"Note: {note}")

@@ -33,10 +33,18 @@ from app_pages.common import (
     store,
     who,
 )
+from questionnaire.crosswalk import CrosswalkError, map_question_ids
 from questionnaire.model import Framework, Question, text_in
 from questionnaire.problems import first_problem
 from scoring.answers import Evidence, Status
-from scoring.records import MAX_LINK_CHARS, MAX_LINKS, MAX_NOTE_CHARS, AssessmentStatus, RecordedAnswer
+from scoring.records import (
+    MAX_LINK_CHARS,
+    MAX_LINKS,
+    MAX_NOTE_CHARS,
+    AssessmentRecord,
+    AssessmentStatus,
+    RecordedAnswer,
+)
 from storage.errors import AnswerConflict, StorageError
 
 EVIDENCE_LABELS = {
@@ -75,6 +83,59 @@ def describe(framework: Framework, answer: RecordedAnswer | dict[str, Any]) -> s
         words = "not applicable" if data["status"] == NA else "don't know"
     extra = [f"note: {data['note']}"] if data.get("note") else []
     return "; ".join([words, *extra])
+
+
+Earlier = tuple[AssessmentRecord, Framework, str, RecordedAnswer]
+"""An earlier assessment, its framework version, an earlier question id and the answer given to it."""
+
+
+def answer_afresh(record: AssessmentRecord, framework: Framework) -> dict[str, list[Earlier]]:
+    """The questions of ``record`` whose earlier answers (from the assessment it started from, on
+    another framework version) could not be carried over, each with those earlier answers."""
+    if record.based_on is None:
+        return {}
+    base = store().assessment(record.based_on)
+    if base.framework_version == record.framework_version or base.framework_id != framework.id:
+        return {}
+    base_framework = store().framework_of(base)
+    given = {a.question_id: a for a in store().answers(base.id or 0)}
+    try:
+        mapping = map_question_ids(framework, base.framework_version, list(given))
+    except CrosswalkError:
+        return {}
+    return {
+        new: [(base, base_framework, old, given[old]) for old in olds] for new, olds in mapping.afresh().items()
+    }
+
+
+def about_question(framework: Framework, question: Question) -> None:
+    """How much the question weighs and why, when "not applicable" is honest, what a small town can
+    reach and which data safeguards apply, for the versions that say so."""
+    parts = []
+    if question.weight_basis is not None:
+        parts.append(
+            f"**Weight {question.weight:g}** in its theme's score, set by the briefs' words "
+            f"“{md(question.weight_basis.quote)}” ({brief_name(framework, question.weight_basis.seed)}, "
+            f"line {question.weight_basis.line})."
+        )
+    if question.not_applicable_when is not None:
+        parts.append(f"**When “not applicable” is honest:** {md(text_in(question.not_applicable_when))}")
+    if question.small_city is not None:
+        parts.append(f"**In a small town:** {md(text_in(question.small_city))}")
+    if question.data_protection is not None:
+        parts.append(f"**Data protection:** {md(text_in(question.data_protection))}")
+    if parts:
+        with st.expander("About this question"):
+            st.markdown("\n\n".join(parts))
+
+
+def brief_name(framework: Framework, seed: str) -> str:
+    """A short name for the brief behind a seed file, e.g. "2024 brief"."""
+    try:
+        brief = framework.brief_for_seed(seed)
+    except KeyError:
+        return seed
+    return f"{brief.year} brief" if brief.id.startswith("brief") else "initiative overview"
 
 
 def fill_from_store(record_id: int, question: Question, answer: RecordedAnswer | None) -> None:
@@ -201,7 +262,7 @@ def keep_mine(record_id: int, question_id: str, by: str, current_version: int) -
 st.title("Questionnaire")
 record = require_assessment("to answer its questions")
 record_id = record.id or 0
-framework = store().framework(record.framework_id)
+framework = store().framework_of(record)
 if THEME_KEY not in st.session_state and st.query_params.get("theme") in {t.id for t in framework.themes}:
     st.session_state[THEME_KEY] = st.query_params["theme"]  # a reload comes back to the same theme
 by = who()
@@ -274,6 +335,15 @@ with st.container(key="questionnaire_heading"):
     st.header(f"{theme.id} · {text_in(theme.title)}")
 st.markdown(text_in(theme.description))
 
+afresh = answer_afresh(record, framework)
+waiting = [q.id for q in theme.questions if q.id in afresh and q.id not in stored]
+if waiting and editable:
+    st.info(
+        f"{len(waiting)} question(s) in this theme need a fresh answer: the earlier assessment was "
+        f"answered on version {afresh[waiting[0]][0][0].framework_version} of the framework, whose "
+        "levels mean something else, so those answers were not carried over. Each such question shows "
+        "its earlier answer for reference."
+    )
 carried = [q.id for q in theme.questions if q.id in stored and stored[q.id].carried_over]
 if carried and editable:
     st.warning(
@@ -300,6 +370,17 @@ for question in theme.questions:
     with st.container(border=True, key=key(record_id, question.id, "box")):
         st.markdown(f"**{question.id}** {text_in(question.text)}")
         st.caption(text_in(question.guidance))
+        about_question(framework, question)
+        if question.id in afresh and answer is None:
+            st.caption(
+                "Answer afresh. Earlier: "
+                + "; ".join(
+                    f"{md(old_id)} in “{md(base.title)}” ({base.framework_version}): "
+                    f"{md(describe(base_framework, old))}"
+                    for base, base_framework, old_id, old in afresh[question.id]
+                )
+                + "."
+            )
         options: list[int | str] = [d.level for d in question.descriptors]
         if question.not_applicable_allowed:
             options.append(NA)

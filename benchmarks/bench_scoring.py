@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.common import median_seconds, peak_mib, report
-from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, load_framework
+from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from scoring import answers_frame, benchmark, compare, compare_many, overall_scores, theme_scores
 from scoring.answers import question_table
 
@@ -39,7 +39,7 @@ def synthetic_answers(framework, count: int, seed: int = 7) -> pd.DataFrame:
 
 def main() -> None:
     """Print and record single-assessment and batch timings; write benchmarks/results/scoring.json."""
-    framework = load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
+    framework = load_frameworks()[DEFAULT_FRAMEWORK_ID]
     batch = synthetic_answers(framework, BATCH)
     one = batch[batch["assessment"] == "a0"].reset_index(drop=True)
     other = batch[batch["assessment"] == "a1"].reset_index(drop=True)

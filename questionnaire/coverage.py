@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from questionnaire.model import Framework
 from questionnaire.practices import PracticeLibrary, library_problems
+from questionnaire.rules import crosswalk_problems, rule_problems
 from questionnaire.sources import check_practice_sources, check_sources
 
 __all__ = ["Coverage", "MIN_QUESTIONS_PER_FINDING", "measure_coverage"]
@@ -35,6 +37,8 @@ class Coverage:
     practices: int = 0
     themes_without_practices: list[str] = field(default_factory=list)
     practice_problems: list[str] = field(default_factory=list)
+    rule_problems: list[str] = field(default_factory=list)
+    crosswalk_problems: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     PROBLEM_LISTS = (
@@ -43,6 +47,8 @@ class Coverage:
         "bad_quotes",
         "repeated_descriptors",
         "practice_problems",
+        "rule_problems",
+        "crosswalk_problems",
     )
 
     @property
@@ -66,12 +72,18 @@ def _repeated_descriptors(framework: Framework) -> list[str]:
     return sorted(f"{text!r} in {', '.join(sorted(ids))}" for text, ids in users.items() if len(ids) > 1)
 
 
-def measure_coverage(framework: Framework, seeds: Path | None, library: PracticeLibrary | None = None) -> Coverage:
+def measure_coverage(
+    framework: Framework,
+    seeds: Path | None,
+    library: PracticeLibrary | None = None,
+    installed: Iterable[Framework] = (),
+) -> Coverage:
     """Count questions per theme and per finding and list every coverage problem.
 
     Quotes are checked against the seed texts only when ``seeds`` is an existing folder. With a
     practice ``library``, its references and quotes are checked too, and a theme without any
-    practice is a problem.
+    practice is a problem. The rules the framework declares are checked, and its crosswalks against
+    the earlier versions among ``installed``.
     """
     per_finding = {f.id: 0 for f in framework.findings}
     for question in framework.questions:
@@ -92,6 +104,8 @@ def measure_coverage(framework: Framework, seeds: Path | None, library: Practice
         bad_quotes=bad,
         repeated_descriptors=_repeated_descriptors(framework),
         seeds_checked=seeds_checked,
+        rule_problems=rule_problems(framework),
+        crosswalk_problems=crosswalk_problems(framework, installed),
         **_practice_coverage(framework, seeds if seeds_checked else None, library),
     )
 

@@ -1,6 +1,7 @@
 """Load a framework from its folder of YAML files, with errors that name the file and the id.
 
-A framework folder holds::
+Every released version stays installed, one folder per version (``frameworks/<id>/<version>/``),
+so a stored assessment is always shown on the version it was answered on. A framework folder holds::
 
     framework.yaml     id, version, title, description, briefs, scale
     findings.yaml      findings: [...]
@@ -12,6 +13,7 @@ A framework folder holds::
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +26,7 @@ from questionnaire.problems import first_problem
 __all__ = [
     "BUILTIN_FRAMEWORKS",
     "DEFAULT_FRAMEWORK_ID",
+    "FrameworkCatalog",
     "FrameworkError",
     "available_frameworks",
     "load_framework",
@@ -142,9 +145,10 @@ def _check_references(framework: Framework, files: dict[str, Path], root: Path) 
 
     question_ids = {q.id for q in framework.questions}
     for crosswalk in framework.crosswalks:
-        for old, new in crosswalk.questions.items():
-            if new is not None and new not in question_ids:
-                raise FrameworkError(root / "crosswalk.yaml", f"maps to unknown question '{new}'", old)
+        for old, entry in crosswalk.questions.items():
+            for new in entry.to:
+                if new not in question_ids:
+                    raise FrameworkError(root / "crosswalk.yaml", f"maps to unknown question '{new}'", old)
 
 
 def load_framework(path: Path | str) -> Framework:
@@ -181,12 +185,62 @@ def load_framework(path: Path | str) -> Framework:
     return framework
 
 
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+class FrameworkCatalog(Mapping[str, Framework]):
+    """Every installed version of every framework; as a mapping, the newest version of each id.
+
+    New assessments start on the newest version; a stored assessment is read with ``version``.
+    """
+
+    def __init__(self, frameworks: Iterable[Framework], folders: Mapping[tuple[str, str], Path] | None = None) -> None:
+        self._all: dict[tuple[str, str], Framework] = {}
+        for framework in frameworks:
+            key = (framework.id, framework.version)
+            if key in self._all:
+                raise FrameworkError(framework.label, "installed twice")
+            self._all[key] = framework
+        self._folders = dict(folders or {})
+        self._newest: dict[str, Framework] = {}
+        for framework in sorted(self._all.values(), key=lambda f: _version_key(f.version)):
+            self._newest[framework.id] = framework
+
+    def __getitem__(self, framework_id: str) -> Framework:
+        return self._newest[framework_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._newest)
+
+    def __len__(self) -> int:
+        return len(self._newest)
+
+    def version(self, framework_id: str, version: str) -> Framework:
+        """The framework ``framework_id`` at ``version``; raises ``KeyError`` when it is not installed."""
+        return self._all[(framework_id, version)]
+
+    def versions(self, framework_id: str) -> list[Framework]:
+        """Every installed version of ``framework_id``, oldest first."""
+        found = [f for (fid, _), f in self._all.items() if fid == framework_id]
+        return sorted(found, key=lambda f: _version_key(f.version))
+
+    def all(self) -> list[Framework]:
+        """Every installed framework version, by id then version."""
+        return sorted(self._all.values(), key=lambda f: (f.id, _version_key(f.version)))
+
+    def folder(self, framework: Framework) -> Path | None:
+        """The folder ``framework`` was loaded from (None for one built in memory)."""
+        return self._folders.get((framework.id, framework.version))
+
+
 def available_frameworks(base: Path | str = BUILTIN_FRAMEWORKS) -> list[Path]:
-    """Folders under ``base`` that hold a framework (a ``framework.yaml``)."""
-    return sorted(p.parent for p in Path(base).glob("*/framework.yaml"))
+    """Folders under ``base``, at any depth, that hold a framework (a ``framework.yaml``)."""
+    return sorted(p.parent for p in Path(base).glob("**/framework.yaml"))
 
 
-def load_frameworks(base: Path | str = BUILTIN_FRAMEWORKS) -> dict[str, Framework]:
-    """Every framework under ``base``, by id."""
-    loaded = [load_framework(path) for path in available_frameworks(base)]
-    return {framework.id: framework for framework in loaded}
+def load_frameworks(base: Path | str = BUILTIN_FRAMEWORKS) -> FrameworkCatalog:
+    """Every framework version under ``base``; as a mapping, the newest version of each id."""
+    folders = available_frameworks(base)
+    loaded = [load_framework(path) for path in folders]
+    return FrameworkCatalog(loaded, {(f.id, f.version): path for f, path in zip(loaded, folders, strict=True)})

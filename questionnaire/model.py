@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = [
     "Brief",
     "Challenge",
     "Crosswalk",
+    "CrosswalkEntry",
     "Finding",
     "Framework",
     "LEVELS",
@@ -121,7 +122,15 @@ class Question(_Frozen):
     findings: list[StableId] = Field(min_length=1)
     sources: list[Source] = Field(min_length=1)
     not_applicable_allowed: bool = False
+    not_applicable_when: LocalizedText | None = None
+    """When answering "not applicable" is honest, and when it is not."""
     weight: float = Field(default=1.0, gt=0, le=10)
+    weight_basis: Source | None = None
+    """The briefs' phrase whose force (essential, should, may consider) sets ``weight``."""
+    small_city: LocalizedText | None = None
+    """What the levels mean for a small town, where that differs."""
+    data_protection: LocalizedText | None = None
+    """The safeguards expected where the question touches information on people or communities."""
     levels: dict[int, LocalizedText]
 
     @model_validator(mode="after")
@@ -161,14 +170,59 @@ class Challenge(_Frozen):
     themes: list[StableId] = Field(min_length=1)
 
 
-class Crosswalk(_Frozen):
-    """How question ids of an earlier framework version map onto this one.
+class CrosswalkEntry(_Frozen):
+    """Where one question of the earlier version went.
 
-    A value of ``None`` means the old question was retired and has no successor.
+    ``to`` lists its successors: one when it was kept or renamed, several when it was split, none
+    when it was retired. ``comparable`` says whether an answer given to the old question is still a
+    valid answer to the new one (it may then be carried over and compared); ``note`` says why.
     """
 
+    to: list[StableId] = Field(default_factory=list)
+    comparable: bool = False
+    keep_levels: list[int] = Field(default_factory=list)
+    """Where the answers are not comparable in general, the levels whose meaning did not change for
+    this question (say, level 0 when "not in place" still means the same): an answer at one of them
+    stays valid."""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _comparable_needs_one_successor(self) -> CrosswalkEntry:
+        if (self.comparable or self.keep_levels) and len(self.to) != 1:
+            raise ValueError("only a question with exactly one successor can be comparable or keep levels")
+        if self.comparable and self.keep_levels:
+            raise ValueError("keep_levels is for answers that are not comparable in general")
+        if sorted(set(self.keep_levels)) != self.keep_levels or not set(self.keep_levels) <= set(LEVELS):
+            raise ValueError("keep_levels lists levels 0 to 4 in order, each once")
+        return self
+
+    def keeps(self, level: int | None) -> bool:
+        """Whether an answer at ``level`` (None: not a level) stays valid on the successor."""
+        return self.comparable or (level is not None and level in self.keep_levels)
+
+
+def _entry(value: object) -> object:
+    """The short form ``old: new`` (or ``old: null``) means a comparable rename (or a retirement)."""
+    if value is None:
+        return {"to": []}
+    if isinstance(value, str):
+        return {"to": [value], "comparable": True}
+    return value
+
+
+class Crosswalk(_Frozen):
+    """How question ids of an earlier framework version map onto this one."""
+
     from_version: str = Field(pattern=SEMVER_PATTERN)
-    questions: dict[str, str | None]
+    scale_changed: bool = False
+    """Whether the meaning of the levels changed between the versions."""
+    questions: dict[str, Annotated[CrosswalkEntry, BeforeValidator(_entry)]]
+
+
+Rule = Literal["practice-levels", "sourced-weights", "not-applicable-guidance"]
+"""practice-levels: no level is reached by writing something down; sourced-weights: every weight
+comes with the briefs' phrase that sets it; not-applicable-guidance: every question that allows
+"not applicable" says when that is honest."""
 
 
 class Framework(_Frozen):
@@ -178,8 +232,14 @@ class Framework(_Frozen):
     version: str = Field(pattern=SEMVER_PATTERN)
     title: LocalizedText
     description: LocalizedText
+    caveat: LocalizedText | None = None
+    """What the framework can and cannot claim, said to every reader."""
+    rules: list[Rule] = Field(default_factory=list)
+    """Stricter checks this version holds itself to (see ``questionnaire.rules``)."""
     briefs: list[Brief] = Field(min_length=1)
     scale: list[ScaleLevel]
+    bands: dict[str, LocalizedText] = Field(default_factory=dict)
+    """What each maturity band (by name) means on this version's scale, where it differs from the default."""
     findings: list[Finding]
     themes: list[Theme] = Field(min_length=1)
     challenges: list[Challenge] = Field(default_factory=list)
@@ -217,6 +277,10 @@ class Framework(_Frozen):
             if b.seed == seed:
                 return b
         raise KeyError(seed)
+
+    def band_meaning(self, name: str, default: str) -> str:
+        """What the band ``name`` means on this version's scale (``default`` unless the framework says)."""
+        return text_in(self.bands[name]) if name in self.bands else default
 
     def level(self, level: int) -> ScaleLevel:
         """The generic scale step for ``level`` (0 to 4)."""

@@ -44,6 +44,9 @@ class Verification(StrEnum):
     """How far outside sources confirm what the brief says about a named practice."""
 
     CONFIRMED = "confirmed"
+    """An independent source, named with its address in the notes, confirms it."""
+    NETWORK_ONLY = "network_only"
+    """Described only in the network's own publications or by the practice's owner."""
     LIKELY = "likely"
     UNVERIFIED = "unverified"
     DISCREPANCY = "discrepancy"

@@ -94,7 +94,8 @@ def check_sources(framework: Framework, directory: Path | str) -> list[SourcePro
 
     problems = []
     for question in framework.questions:
-        for source in question.sources:
+        cited = [*question.sources, *([question.weight_basis] if question.weight_basis else [])]
+        for source in cited:
             problem = _problem(source, lines_of(source.seed))
             if problem:
                 problems.append(SourceProblem(question.id, source.seed, source.line, source.quote, problem))

@@ -8,7 +8,7 @@ charts are added afterwards (``with_charts``) as data URIs, with a table to fall
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -178,11 +178,23 @@ class ThemeChange(_Part):
 class ItemChange(_Part):
     """A question whose answer changed since the previous assessment."""
 
-    question_id: str
+    question_id: str | None
+    """The current id (None for a retired question)."""
+    before_id: str | None = None
+    """The earlier id, where the question had one."""
     theme_id: str
     before: str
     after: str
     change: str
+
+    @property
+    def label(self) -> str:
+        """``Q3.3``, ``Q3.3 (was Q5.3)`` across versions, or ``Q1.6 (retired)``."""
+        if self.question_id is None:
+            return f"{self.before_id} (retired)"
+        if self.before_id and self.before_id != self.question_id:
+            return f"{self.question_id} (was {self.before_id})"
+        return self.question_id
 
 
 class TrendPoint(_Part):
@@ -202,6 +214,9 @@ class Previous(_Part):
     overall: float | None
     overall_delta: float | None
     comparable_share: float
+    framework_version: str = ""
+    """The framework version the previous assessment was answered on."""
+    scale_changed: bool = False
 
 
 class ChartSlot(_Part):
@@ -388,6 +403,7 @@ def build_context(
     given: Sequence[RecordedAnswer],
     earlier: Sequence[tuple[AssessmentRecord, Sequence[RecordedAnswer]]] = (),
     *,
+    versions: Mapping[str, Framework] | None = None,
     library: PracticeLibrary | None = None,
     peers: Sequence[Peer] = (),
     generated_at: datetime,
@@ -396,7 +412,9 @@ def build_context(
 ) -> ReportContext:
     """Score ``record`` and set out everything its report shows.
 
-    ``earlier`` holds the city's earlier assessments, oldest first; the last one is "previous".
+    ``earlier`` holds the city's earlier assessments, oldest first; the last one is "previous". An
+    earlier assessment answered on another version of the framework is read on that version, taken
+    from ``versions`` (version → framework), and compared through the crosswalk.
     Each priority gap gets practices from ``library`` (matched, with reasons) and cities to talk to
     from ``peers`` (cities that share their results); without a library the report points each
     priority gap to the findings of the briefs it draws on. ``variant`` says which sections the
@@ -407,10 +425,17 @@ def build_context(
     steps = summary.steps.set_index("question_id")
     previous_pair = earlier[-1] if earlier else None
 
+    installed = {framework.version: framework, **(versions or {})}
     comparison = None
     if previous_pair is not None:
-        before = answers_frame(framework, _comparable(framework, *previous_pair), assessment="before")
-        comparison = compare(framework, before, answers_frame(framework, given, assessment="after"))
+        after = answers_frame(framework, given, assessment="after")
+        old = installed.get(previous_pair[0].framework_version)
+        if old is not None and old.id == framework.id:
+            before = answers_frame(old, previous_pair[1], assessment="before")
+            comparison = compare(framework, before, after, before_framework=old)
+        else:
+            before = answers_frame(framework, _comparable(framework, *previous_pair), assessment="before")
+            comparison = compare(framework, before, after)
     deltas = comparison.themes.set_index("theme_id")["delta"] if comparison else pd.Series(dtype=float)
 
     themes: list[ThemeSection] = []
@@ -444,7 +469,9 @@ def build_context(
                 description=text_in(theme.description, language),
                 score=_number(row.score),
                 band=band.name if band else None,
-                band_meaning=band.meaning if band else "Not enough answers to place this theme in a band yet.",
+                band_meaning=framework.band_meaning(band.name, band.meaning)
+                if band
+                else "Not enough answers to place this theme in a band yet.",
                 conservative=_number(row.conservative),
                 completeness=float(row.completeness),
                 evidence_coverage=_number(row.evidence_coverage),
@@ -517,7 +544,8 @@ def build_context(
         ]
         item_changes = [
             ItemChange(
-                question_id=r.question_id,
+                question_id=r.question_id if isinstance(r.question_id, str) else None,
+                before_id=r.before_id if isinstance(r.before_id, str) else None,
                 theme_id=r.theme_id,
                 before=_state(r.before_status, r.before_level),
                 after=_state(r.after_status, r.after_level),
@@ -532,9 +560,11 @@ def build_context(
             overall=_number(comparison.overall_before),
             overall_delta=_number(comparison.overall_delta),
             comparable_share=comparison.comparable_share,
+            framework_version=previous_pair[0].framework_version,
+            scale_changed=comparison.scale_changed,
         )
         if len(earlier) >= 2:
-            trend = _trend(framework, record, given, earlier)
+            trend = _trend(framework, record, given, earlier, installed)
 
     scored = sorted((t for t in themes if t.score is not None), key=lambda t: (-(t.score or 0), t.id))
     return ReportContext(
@@ -555,7 +585,9 @@ def build_context(
         framework_title=text_in(framework.title, language),
         overall_index=_number(overall["index"]),
         overall_band=overall_band.name if overall_band else None,
-        overall_band_meaning=overall_band.meaning if overall_band else "Not enough answers for an overall index yet.",
+        overall_band_meaning=framework.band_meaning(overall_band.name, overall_band.meaning)
+        if overall_band
+        else "Not enough answers for an overall index yet.",
         conservative=_number(overall["conservative"]),
         completeness=float(overall["completeness"]),
         evidence_coverage=_number(overall["evidence_coverage"]),
@@ -588,7 +620,7 @@ def build_context(
                 name=b.name,
                 lower=b.lower,
                 upper=(BANDS[i + 1].lower if i + 1 < len(BANDS) else 100.0),
-                meaning=b.meaning,
+                meaning=framework.band_meaning(b.name, b.meaning),
             )
             for i, b in enumerate(BANDS)
         ],
@@ -614,13 +646,22 @@ def _trend(
     record: AssessmentRecord,
     given: Sequence[RecordedAnswer],
     earlier: Sequence[tuple[AssessmentRecord, Sequence[RecordedAnswer]]],
+    installed: Mapping[str, Framework],
 ) -> list[TrendPoint]:
-    frames = [
-        answers_frame(framework, _comparable(framework, r, a), assessment=f"a{i}") for i, (r, a) in enumerate(earlier)
-    ]
-    frames.append(answers_frame(framework, given, assessment=f"a{len(earlier)}"))
+    """Each assessment's scores on the version it was answered on (mapped through the crosswalk only
+    when that version is not installed)."""
     names = {f"a{i}": r for i, r in enumerate([*(r for r, _ in earlier), record])}
-    table = trends(framework, pd.concat(frames, ignore_index=True), {k: r.started_on for k, r in names.items()})
+    groups: dict[str, tuple[Framework, list[pd.DataFrame]]] = {}
+    for i, (r, a) in enumerate([*earlier, (record, given)]):
+        own = installed.get(r.framework_version) if r.framework_id == framework.id else None
+        scored_on = own or framework
+        frame = answers_frame(scored_on, a if own else _comparable(framework, r, a), assessment=f"a{i}")
+        groups.setdefault(scored_on.version, (scored_on, []))[1].append(frame)
+    dates = {k: r.started_on for k, r in names.items()}
+    parts = [trends(fw, pd.concat(frames, ignore_index=True), dates) for fw, frames in groups.values()]
+    table = parts[0]
+    if len(parts) > 1:
+        table = pd.concat(parts, ignore_index=True).sort_values(["date", "assessment"], kind="stable")
     return [
         TrendPoint(
             assessment=names[row.assessment].title, date=row.date, theme_id=row.theme_id, score=_number(row.score)

@@ -19,9 +19,12 @@ __all__ = ["context_from_file", "context_from_store", "practice_library", "share
 
 
 @lru_cache(maxsize=8)
-def practice_library(framework_id: str) -> PracticeLibrary:
-    """The practice library shipped with a built-in framework (empty when it has none)."""
-    return load_practices(BUILTIN_FRAMEWORKS / framework_id)
+def practice_library(framework_id: str, version: str) -> PracticeLibrary:
+    """The practice library shipped with a built-in framework version (empty when it has none).
+
+    Each version has its own library, whose practices name that version's questions.
+    """
+    return load_practices(BUILTIN_FRAMEWORKS / framework_id / version)
 
 
 def shared_assessments(store: Store, framework: Framework, exclude_city: int | None) -> list[AssessmentRecord]:
@@ -58,7 +61,7 @@ def context_from_store(
     """The report of a stored assessment, compared with the city's submitted assessments before it."""
     record = store.assessment(assessment_id)
     city = store.city(record.city_id or 0)
-    framework = store.framework(record.framework_id)
+    framework = store.framework_of(record)
     earlier = [
         (other, store.answers(other.id or 0))
         for other in store.assessments(city.id)
@@ -74,7 +77,8 @@ def context_from_store(
         record,
         store.answers(assessment_id),
         earlier,
-        library=practice_library(framework.id),
+        versions={f.version: f for f in store.frameworks.versions(framework.id)},
+        library=practice_library(framework.id, framework.version),
         peers=peers_from_store(store, framework, city.id),
         generated_at=now or datetime.now(UTC),
         variant=variant,
@@ -98,7 +102,7 @@ def context_from_file(
         file.city_profile(),
         file.assessment_record(),
         file.recorded_answers(),
-        library=practice_library(framework.id),
+        library=practice_library(framework.id, framework.version),
         generated_at=now or datetime.now(UTC),
         variant=variant,
     )

@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from questionnaire.crosswalk import map_question_ids
+from questionnaire.crosswalk import crosswalk_from, map_question_ids
 from questionnaire.model import Framework
 from scoring.answers import Status, layout, positions
 from scoring.bands import settle
@@ -20,6 +20,7 @@ __all__ = ["CHANGES", "Comparison", "Comparisons", "compare", "compare_many", "t
 CHANGES = (
     "improved", "declined", "unchanged", "newly answered", "no longer answered",
     "newly not applicable", "no longer not applicable", "question added", "question removed",
+    "not comparable",
 )
 """Every kind of item-level change, in the order a report lists them."""
 
@@ -30,8 +31,10 @@ class Comparison:
 
     ``themes``: theme_id, before, after, delta (score points). ``items``: question_id (current id),
     before_id, theme_id, before_status, before_level, after_status, after_level, change.
-    ``comparable_share``: the share of current questions whose earlier answer could be carried over
-    (1.0 within one framework version).
+    ``comparable_share``: the share of current questions whose earlier answer is comparable (1.0
+    within one framework version; across versions it counts the answers kept at unchanged levels
+    too); ``scale_changed``: the levels meant something else before
+    (scores then sit on different scales and their difference is read with care).
     """
 
     themes: pd.DataFrame
@@ -39,6 +42,7 @@ class Comparison:
     overall_after: float
     items: pd.DataFrame
     comparable_share: float
+    scale_changed: bool = False
 
     @property
     def overall_delta(self) -> float:
@@ -60,6 +64,7 @@ class Comparisons:
     overall: pd.DataFrame
     items: pd.DataFrame
     comparable_share: float
+    scale_changed: bool = False
 
 
 _STATE_NAMES = np.array(["unanswered", *(s.value for s in Status)], dtype=object)  # code + 1 → name
@@ -94,20 +99,32 @@ def _score_grid(framework: Framework, answers: pd.DataFrame, names: pd.Index) ->
     return scores, index
 
 
+ALL_LEVELS_MASK = 0b11111
+"""Bit ``n`` set: an earlier answer at level ``n`` stays comparable."""
+
+
 def _item_template(framework: Framework, old: Framework) -> tuple[pd.DataFrame, float]:
-    """Every item a comparison lists: current questions (with the earlier id carried over, if any)
-    and retired earlier questions; and the share of current questions that are comparable."""
+    """Every item a comparison lists: current questions (with the earlier id carried over, if any),
+    earlier questions whose successors must be answered afresh (one row per earlier and current id,
+    comparable only at the levels the crosswalk keeps) and retired earlier questions; and the share of
+    current questions whose earlier answers are comparable whatever their level."""
     mapping = map_question_ids(framework, old.version, [q.id for q in old.questions])
     back = {new: old_id for old_id, new in mapping.mapped.items()}
-    rows: list[tuple[str | None, str | None, str]] = [
-        (q.id, back.get(q.id), t.id) for t in framework.themes for q in t.questions
-    ]
-    rows += [(None, old_id, old.theme_of(old_id).id) for old_id in mapping.unmapped]
-    template = pd.DataFrame(rows, columns=["question_id", "before_id", "theme_id"])
+    rows: list[tuple[str | None, str | None, str, int]] = []
+    for theme in framework.themes:
+        for q in theme.questions:
+            earlier = mapping.earlier_of(q.id)
+            if q.id in back or not earlier:
+                rows.append((q.id, back.get(q.id), theme.id, ALL_LEVELS_MASK))
+            for old_id in earlier:
+                kept = mapping.keep_levels.get(old_id, []) if len(mapping.not_comparable[old_id]) == 1 else []
+                rows.append((q.id, old_id, theme.id, sum(1 << level for level in kept)))
+    rows += [(None, old_id, old.theme_of(old_id).id, ALL_LEVELS_MASK) for old_id in mapping.unmapped]
+    template = pd.DataFrame(rows, columns=["question_id", "before_id", "theme_id", "keep"])
     new_ids, old_ids = layout(framework).question_ids, layout(old).question_ids
     template["new_pos"] = new_ids.get_indexer(template["question_id"].fillna(""))
     template["old_pos"] = old_ids.get_indexer(template["before_id"].fillna(""))
-    share = len(mapping.mapped) / len(new_ids) if len(new_ids) else 1.0
+    share = len(set(mapping.mapped.values())) / len(new_ids) if len(new_ids) else 1.0
     return template, share
 
 
@@ -151,20 +168,26 @@ def compare_many(
     a_status, a_level = (b_status, b_level) if shared else _answer_grid(framework, after, a_names)
     template, share = _item_template(framework, old)
     old_pos, new_pos = template["old_pos"].to_numpy(), template["new_pos"].to_numpy()
+    keep = template["keep"].to_numpy()
 
     bs = _gather(b_status, b_rows, old_pos, -1).astype(np.int64)
     bl = _gather(b_level, b_rows, old_pos, np.nan)
     as_ = _gather(a_status, a_rows, new_pos, -1).astype(np.int64)
     al = _gather(a_level, a_rows, new_pos, np.nan)
     both = (bs == 0) & (as_ == 0)
+    # an earlier answer is comparable when its row keeps every level, or keeps the level it gave
+    level_bit = np.left_shift(1, np.nan_to_num(bl, nan=0).astype(np.int64))
+    kept = (keep[None, :] == ALL_LEVELS_MASK) | ((bs == 0) & ((keep[None, :] & level_bit) != 0))
+    apart = ~kept
     change = np.select(
         [
+            apart,
             np.broadcast_to(new_pos < 0, bs.shape), np.broadcast_to(old_pos < 0, bs.shape),
             (as_ == 1) & (bs != 1), (bs == 1) & (as_ != 1),
             both & (al > bl), both & (al < bl), (bs != 0) & (as_ == 0), (bs == 0) & (as_ != 0),
         ],
         [CHANGES.index(name) for name in (
-            "question removed", "question added", "newly not applicable", "no longer not applicable",
+            "not comparable", "question removed", "question added", "newly not applicable", "no longer not applicable",
             "improved", "declined", "newly answered", "no longer answered")],
         default=CHANGES.index("unchanged"),
     )
@@ -212,7 +235,14 @@ def compare_many(
             "delta": settle(a_index - b_index),
         }
     )
-    return Comparisons(themes=themes, overall=overall, items=items, comparable_share=share)
+    crosswalk = crosswalk_from(framework, old.version)
+    return Comparisons(
+        themes=themes,
+        overall=overall,
+        items=items,
+        comparable_share=share,
+        scale_changed=bool(crosswalk and crosswalk.scale_changed),
+    )
 
 
 def compare(
@@ -233,12 +263,16 @@ def compare(
     result = compare_many(framework, before, after, pairs, before_framework)
     keep = ["before_assessment", "after_assessment"]
     overall = result.overall.iloc[0]
+    items = result.items.drop(columns=keep)
+    current = items[items["question_id"].notna() & ~items["change"].isin(["not comparable", "question added"])]
+    n_questions = len(layout(framework).question_ids)
     return Comparison(
         themes=result.themes.drop(columns=keep),
         overall_before=float(overall["before"]),
         overall_after=float(overall["after"]),
-        items=result.items.drop(columns=keep),
-        comparable_share=result.comparable_share,
+        items=items,
+        comparable_share=current["question_id"].nunique() / n_questions if n_questions else 1.0,
+        scale_changed=result.scale_changed,
     )
 
 

@@ -66,29 +66,33 @@ def _year_of_answers(
 def create_demo(store: Store, framework: Framework, by: str, today: datetime | None = None) -> list[AssessmentRecord]:
     """Create Demoville with assessments submitted two years and one year ago and a draft started today.
 
-    The same framework always gives the same answers. Refuses when a demo city already exists.
+    The two submitted assessments are answered on the oldest installed version of ``framework``'s id
+    and the draft on ``framework``, started from the last one, so an upgrade between versions shows:
+    comparable answers are carried over, and a few of the questions that need a fresh answer have one.
+    The same frameworks always give the same answers. Refuses when a demo city already exists.
     """
     existing = store.matching_city(DEMO_CITY)
     if existing is not None:
         raise ValueError(f"The demo city already exists (city {existing.id}); delete it first to start again.")
     today = today or datetime.now(UTC).replace(microsecond=0)
+    first = store.frameworks.versions(framework.id)[0] if store.frameworks.versions(framework.id) else framework
     rng = random.Random(20231)
-    levels = {q.id: rng.choice([0, 1, 1, 2, 2, 2, 3]) for q in framework.questions}
+    levels = {q.id: rng.choice([0, 1, 1, 2, 2, 2, 3]) for q in first.questions}
     created: list[AssessmentRecord] = []
     city_id: int | None = None
     for years_ago, title in ((2, "Baseline assessment (demo)"), (1, "Annual review (demo)")):
         started = today - timedelta(days=365 * years_ago)
         record = AssessmentRecord(
-            framework_id=framework.id,
-            framework_version=framework.version,
+            framework_id=first.id,
+            framework_version=first.version,
             title=title,
             status=AssessmentStatus.SUBMITTED,
             started_at=started,
             submitted_at=started + timedelta(days=21),
             team=DEMO_TEAM,
-            targets={theme.id: 60.0 for theme in framework.themes},
+            targets={theme.id: 60.0 for theme in first.themes},
         )
-        given = _year_of_answers(framework, rng, levels, started + timedelta(days=2))
+        given = _year_of_answers(first, rng, levels, started + timedelta(days=2))
         saved = store.import_assessment(DEMO_CITY, record, given, by, digest=None, details={"demo": True})
         city_id = saved.city_id
         created.append(saved)
@@ -108,4 +112,14 @@ def create_demo(store: Store, framework: Framework, by: str, today: datetime | N
     for answer in improvable:  # a few answers have moved on this year; the rest wait for confirmation
         better = answer.model_copy(update={"level": (answer.level or 0) + 1, "note": "Demo: improved this year."})
         store.save_answer(draft.id or 0, better, DEMO_TEAM[0], expected_version=answer.version)
+    carried = {a.question_id for a in stored}
+    fresh = [q for q in framework.questions if q.id not in carried][::4]
+    for question in fresh:  # on a new version, some questions are already answered afresh
+        answer = RecordedAnswer(
+            question_id=question.id,
+            level=rng.choice([1, 1, 2, 2, 3]),
+            evidence=Evidence.INTERNAL,
+            note="Demo: answered afresh on this version's scale.",
+        )
+        store.save_answer(draft.id or 0, answer, DEMO_TEAM[1])
     return [*created, draft]

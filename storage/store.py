@@ -15,8 +15,10 @@ from sqlalchemy import Connection, CursorResult, Engine, Row, Table, func, inser
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from questionnaire.crosswalk import CrosswalkError, map_question_ids
+from questionnaire.loader import FrameworkCatalog
 from questionnaire.model import Framework
 from scoring.answers import answer_problem
+from scoring.carry import carry_answers
 from scoring.records import (
     AssessmentRecord,
     AssessmentStatus,
@@ -140,13 +142,16 @@ _IMPORT_ATTEMPTS = 3
 class Store:
     """Cities, assessments, answers and the audit trail in one database.
 
-    ``frameworks`` maps a framework id to the framework used to check answers; assessments of any
-    other framework are refused.
+    ``frameworks`` holds the installed frameworks: a ``FrameworkCatalog`` (every version; new
+    assessments start on the newest) or a plain mapping of id to framework. An assessment is checked
+    against the version it was started on; assessments of any other framework are refused.
     """
 
     def __init__(self, engine: Engine, frameworks: Mapping[str, Framework]) -> None:
         self.engine = engine
-        self.frameworks = dict(frameworks)
+        self.frameworks = (
+            frameworks if isinstance(frameworks, FrameworkCatalog) else FrameworkCatalog(frameworks.values())
+        )
 
     @classmethod
     def open(cls, url: str, frameworks: Mapping[str, Framework]) -> Store:
@@ -208,12 +213,17 @@ class Store:
             )
         )
 
-    def framework(self, framework_id: str) -> Framework:
-        """The framework the store checks answers of ``framework_id`` against."""
+    def framework(self, framework_id: str, version: str | None = None) -> Framework:
+        """The framework ``framework_id`` at ``version`` (default: the newest installed version)."""
         try:
-            return self.frameworks[framework_id]
+            return self.frameworks[framework_id] if version is None else self.frameworks.version(framework_id, version)
         except KeyError:
-            raise StorageError(f"The framework '{framework_id}' is not installed.") from None
+            name = framework_id if version is None else f"{framework_id} {version}"
+            raise StorageError(f"The framework '{name}' is not installed.") from None
+
+    def framework_of(self, record: AssessmentRecord) -> Framework:
+        """The framework version ``record`` was started on, which its answers are read against."""
+        return self.framework(record.framework_id, record.framework_version)
 
     # -- cities ----------------------------------------------------------------------------------
 
@@ -427,12 +437,8 @@ class Store:
             mapping = map_question_ids(framework, base.framework_version, [a.question_id for a in previous])
         except CrosswalkError as exc:
             raise StorageError(str(exc)) from exc
-        carried = [
-            a.model_copy(update={"question_id": mapping.mapped[a.question_id], "carried_over": True, "version": 1})
-            for a in previous
-            if a.question_id in mapping.mapped and answer_problem(framework, a) is None
-        ]
-        left_behind = sorted({a.question_id for a in previous} - {a.question_id for a in carried}) if previous else []
+        moved, left_behind = carry_answers(mapping, previous, lambda a: answer_problem(framework, a) is None)
+        carried = [a.model_copy(update={"carried_over": True, "version": 1}) for a in moved]
         return carried, left_behind
 
     def _insert_assessment(self, conn: Connection, record: AssessmentRecord, digest: str | None = None) -> int:
@@ -471,7 +477,7 @@ class Store:
         by = _actor(by)
         with self._write() as conn:
             row = self._assessment_row(conn, assessment_id, lock=True)
-            framework = self.framework(row.framework_id)
+            framework = self.framework(row.framework_id, row.framework_version)
             unknown = sorted(set(targets) - {t.id for t in framework.themes})
             if unknown:
                 raise StorageError(f"Unknown theme(s) for targets: {', '.join(unknown)}.")
@@ -671,7 +677,7 @@ class Store:
         by = _actor(by)
         with self._write() as conn:
             row = self._draft_row(conn, assessment_id)
-            problem = answer_problem(self.framework(row.framework_id), answer)
+            problem = answer_problem(self.framework(row.framework_id, row.framework_version), answer)
             if problem:
                 raise StorageError(problem)
             stored = self._stored_answers(conn, assessment_id, answer.question_id).get(answer.question_id)
@@ -706,7 +712,7 @@ class Store:
         by = _actor(by)
         with self._write() as conn:
             row = self._draft_row(conn, assessment_id)
-            framework = self.framework(row.framework_id)
+            framework = self.framework(row.framework_id, row.framework_version)
             problems = [p for p in (answer_problem(framework, a) for a in given) if p]
             if problems:
                 raise ImportRefused(problems)

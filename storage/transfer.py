@@ -14,6 +14,7 @@ from questionnaire.crosswalk import CrosswalkError, map_question_ids
 from questionnaire.model import Framework, text_in
 from questionnaire.problems import problem_sentences
 from scoring.answers import AnswerError, Evidence, Status, answers_frame
+from scoring.carry import carry_answers
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import check_assessment, summarise
 from storage.errors import ImportRefused, StorageError
@@ -51,7 +52,7 @@ def export_json(store: Store, assessment_id: int) -> bytes:
     """The assessment as a portable file, answers in framework order."""
     record = store.assessment(assessment_id)
     city = store.city(record.city_id or 0)
-    order = {q.id: i for i, q in enumerate(store.framework(record.framework_id).questions)}
+    order = {q.id: i for i, q in enumerate(store.framework_of(record).questions)}
     given = sorted(store.answers(assessment_id), key=lambda a: (order.get(a.question_id, len(order)), a.question_id))
     return dump_portable(record.framework_id, record.framework_version, city, record, given)
 
@@ -171,8 +172,10 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
     (``check_assessment``), so whatever is imported can be scored, exported and reported.
     """
     file = read_portable(data)
-    try:
+    try:  # the file's own version when it is installed, else the newest one through its crosswalk
         framework = store.framework(file.framework.id)
+        if any(f.version == file.framework.version for f in store.frameworks.versions(framework.id)):
+            framework = store.framework(file.framework.id, file.framework.version)
     except StorageError as exc:  # the framework is not installed
         raise ImportRefused([str(exc)]) from None
     given = file.recorded_answers()
@@ -187,12 +190,7 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
             mapping = map_question_ids(framework, file.framework.version, [a.question_id for a in given])
         except CrosswalkError as exc:
             raise ImportRefused([str(exc)]) from None
-        given = [
-            a.model_copy(update={"question_id": mapping.mapped[a.question_id]})
-            for a in given
-            if a.question_id in mapping.mapped
-        ]
-        left_behind = mapping.unmapped
+        given, left_behind = carry_answers(mapping, given)
     try:
         check_assessment(framework, given, file.assessment.targets, profile.challenges)
         store.check_city(profile)
@@ -248,7 +246,7 @@ def export_tables(store: Store, assessment_id: int) -> dict[str, pd.DataFrame]:
     """The assessment's answers, theme scores, question gaps and priorities as tables for people."""
     record = store.assessment(assessment_id)
     city = store.city(record.city_id or 0)
-    framework = store.framework(record.framework_id)
+    framework = store.framework_of(record)
     given = store.answers(assessment_id)
     summary = summarise(framework, given, record.targets, city.challenges)
     theme_title = {t.id: text_in(t.title) for t in framework.themes}
@@ -392,7 +390,7 @@ def import_answers_csv(store: Store, assessment_id: int, data: bytes, by: str, r
             problems.append(f"line {line}: {exc}")
     if problems:
         raise ImportRefused(problems[:10] + ([f"and {len(problems) - 10} more"] if len(problems) > 10 else []))
-    framework = store.framework(store.assessment(assessment_id).framework_id)
+    framework = store.framework_of(store.assessment(assessment_id))
     try:
         answers_frame(framework, given)
     except AnswerError as exc:

@@ -14,10 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-@pytest.fixture(scope="session")
-def framework_dir() -> Path:
-    """The folder of the framework the product ships."""
-    return BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID
+SHIPPED_VERSIONS = sorted(p.name for p in (BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID).iterdir() if p.is_dir())
+"""Every version of the framework the product ships; each stays installed."""
+
+
+@pytest.fixture(scope="session", params=SHIPPED_VERSIONS)
+def framework_dir(request: pytest.FixtureRequest) -> Path:
+    """The folder of each framework version the product ships (tests run once per version)."""
+    return BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID / request.param
 
 
 @pytest.fixture(scope="session")

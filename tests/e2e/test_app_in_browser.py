@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, load_framework
+from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import text_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_newcomer_sees_the_home_page_and_browses_a_theme_of_the_framework(app_url: str, page, artifacts) -> None:
-    framework = load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
+    framework = load_frameworks()[DEFAULT_FRAMEWORK_ID]
     page.goto(app_url)
     page.get_by_role("heading", name="City Cohesion Self-Assessment").wait_for(timeout=30_000)
     page.screenshot(path=artifacts / "home.png", full_page=True)

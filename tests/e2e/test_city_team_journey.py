@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, load_framework
+from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from tests.e2e.steps import NAME, current, level_label, say_who, set_up_city_and_start
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +26,7 @@ def answer(page, framework, question, level: int, saved: int) -> None:  # type: 
 
 
 def test_a_new_user_answers_a_theme_reloads_finishes_and_downloads_the_report(app_url: str, page, artifacts) -> None:
-    framework = load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
+    framework = load_frameworks()[DEFAULT_FRAMEWORK_ID]
     theme = framework.themes[0]
     set_up_city_and_start(page, app_url, CITY)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, load_framework
+from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import text_in
 
 APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
@@ -15,7 +15,7 @@ APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
 
 @pytest.fixture(scope="module")
 def framework():
-    return load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
+    return load_frameworks()[DEFAULT_FRAMEWORK_ID]
 
 
 def _texts(at: AppTest) -> str:

@@ -162,7 +162,7 @@ def test_the_compare_page_lists_changed_answers_and_the_filters_narrow_them(seed
     baseline, review, _ = seeded.demo
     city = seeded.store.city(seeded.city_id)
     context = build_context(
-        seeded.framework,
+        seeded.store.framework_of(review),
         city,
         review,
         seeded.store.answers(review.id or 0),

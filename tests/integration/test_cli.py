@@ -66,9 +66,9 @@ def test_framework_check_names_the_file_of_an_invalid_framework(tmp_path: Path) 
 def test_framework_show_prints_every_question_with_its_levels() -> None:
     result = run_cli("framework", "show")
     assert result.returncode == 0
-    from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, load_framework
+    from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 
-    framework = load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
+    framework = load_frameworks()[DEFAULT_FRAMEWORK_ID]
     for question in framework.questions:
         assert f"{question.id} " in result.stdout
     assert result.stdout.count("Source: ") >= len(framework.questions)

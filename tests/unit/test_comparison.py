@@ -104,3 +104,28 @@ def test_many_pairs_compare_at_once_like_single_comparisons(v1) -> None:
         overall = batch.overall.set_index(["before_assessment", "after_assessment"]).loc[(before, after)]
         assert overall["delta"] == single.overall_delta
     assert set(batch.items.loc[batch.items["question_id"] == "S.1", "change"]) == {"improved", "declined"}
+
+
+def test_across_a_scale_change_only_answers_at_kept_levels_compare_and_the_share_says_so(v1, v2) -> None:
+    from questionnaire.model import Crosswalk
+
+    crosswalk = Crosswalk(
+        from_version="1.0.0",
+        scale_changed=True,
+        questions={
+            "S.1": {"to": ["S.10"], "keep_levels": [0], "note": "0 means the same."},
+            "S.2": {"to": [], "note": "Retired."},
+            "P.1": {"to": ["P.1"], "keep_levels": [0], "note": "0 means the same."},
+        },
+    )
+    changed = v2.model_copy(update={"crosswalks": [crosswalk]})
+    before = answers_frame(v1, [Answer(question_id="S.1", level=0), Answer(question_id="P.1", level=2)])
+    after = answers_frame(changed, [Answer(question_id="S.10", level=1), Answer(question_id="P.1", level=3),
+                                    Answer(question_id="P.2", level=1)])
+    result = compare(changed, before, after, before_framework=v1)
+    changes = result.items.set_index("before_id")["change"]
+    assert changes["S.1"] == "improved"  # 0 meant the same on both scales
+    assert changes["P.1"] == "not comparable"  # level 2 did not
+    assert changes["S.2"] == "question removed"
+    assert result.scale_changed
+    assert result.comparable_share == pytest.approx(1 / 3)  # S.10 of S.10, P.1, P.2

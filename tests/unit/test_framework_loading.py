@@ -27,10 +27,10 @@ def test_the_shipped_framework_has_twenty_findings_ten_per_brief(framework_dir: 
     assert per_brief["brief-2024"] == 10
 
 
-def test_the_shipped_framework_has_about_twelve_themes_of_five_or_six_questions(framework_dir: Path) -> None:
+def test_the_shipped_framework_has_about_twelve_themes_of_five_to_nine_questions(framework_dir: Path) -> None:
     framework = load_framework(framework_dir)
     assert 10 <= len(framework.themes) <= 14
-    assert all(5 <= len(theme.questions) <= 6 for theme in framework.themes)
+    assert all(5 <= len(theme.questions) <= 9 for theme in framework.themes)
     assert len(framework.questions) >= 60
 
 
