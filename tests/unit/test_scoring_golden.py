@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from questionnaire.loader import load_framework
+from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, load_framework
 from scoring import Answer, answers_frame, overall_scores, priorities, question_steps, theme_gaps, theme_scores
 
 FRAMEWORKS = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
+SHIPPED = BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +90,9 @@ def test_the_overall_index_is_the_theme_weighted_mean_of_scored_themes(mini) -> 
     assert overall["band"] == "Emerging"
 
 
-def test_the_methodology_worked_example_is_reproduced_exactly(framework_dir: Path) -> None:
-    """docs/methodology.md, "A worked example": theme T7 of the shipped framework."""
-    framework = load_framework(framework_dir)
+def test_the_methodology_worked_example_is_reproduced_exactly() -> None:
+    """docs/methodology.md, "A worked example": theme T7 of version 1.0.0, where every question weighs 1."""
+    framework = load_framework(SHIPPED / "1.0.0")
     frame = answers_frame(framework, [
         Answer(question_id="Q7.1", level=2, evidence="internal_document"),
         Answer(question_id="Q7.2", level=3, evidence="published"),
@@ -163,3 +164,39 @@ def test_a_city_at_or_above_every_target_has_an_empty_priority_list(mini) -> Non
     ranked = priorities(mini, theme_gaps(themes, {"S": 50, "P": 50}), declared=[c.id for c in mini.challenges])
     assert ranked.empty
     assert list(ranked.columns)[:3] == ["assessment", "rank", "theme_id"]
+
+
+def test_the_methodology_weighted_example_is_reproduced_exactly() -> None:
+    """docs/methodology.md, "A worked example with weights": theme T4 of version 2.0.0 with its real weights."""
+    framework = load_framework(SHIPPED / "2.0.0")
+    weights = {q.id: q.weight for q in framework.theme_of("Q4.1").questions}
+    assert weights == {"Q4.1": 1.0, "Q4.2": 1.0, "Q4.3": 1.0, "Q4.4": 1.0, "Q4.5": 1.5, "Q4.6": 0.5, "Q4.7": 1.0}
+    given = [
+        Answer(question_id="Q4.1", level=3, evidence="internal_document"),
+        Answer(question_id="Q4.2", level=2),
+        Answer(question_id="Q4.3", status="dont_know"),
+        Answer(question_id="Q4.4", status="not_applicable", reason="Counselling is run by the regional health body"),
+        Answer(question_id="Q4.5", level=2, evidence="published"),
+        Answer(question_id="Q4.6", level=4),
+        Answer(question_id="Q4.7", level=1),
+    ]
+    themes = theme_scores(framework, answers_frame(framework, given))
+    t4 = themes.set_index("theme_id").loc["T4"]
+    assert (t4["applicable"], t4["answered"], t4["unknown"]) == (6, 5, 1)
+    assert t4["score"] == 55.0  # 100 × (3 + 2 + 1.5×2 + 0.5×4 + 1) ÷ (4 × 5); unweighted it would be 60
+    assert t4["conservative"] == 45.8  # 100 × 11 ÷ (4 × 6) = 45.83…
+    assert round(t4["completeness"], 3) == 0.833
+    assert t4["band"] == "Developing"
+    gaps = theme_gaps(themes)
+    g4 = gaps.set_index("theme_id").loc["T4"]
+    assert (g4["target"], g4["gap"]) == (60.0, 5.0)
+    top = priorities(framework, gaps, declared=["hate-incident"]).set_index("theme_id").loc["T4"]
+    assert (top["relevance"], top["priority"]) == (1.5, 7.5)
+    steps = question_steps(framework, answers_frame(framework, given), gaps).set_index("question_id")
+    assert steps.loc["Q4.5", "next_step"] == framework.question("Q4.5").levels[3]["en"]
+    assert steps.loc["Q4.7", "next_step"] == framework.question("Q4.7").levels[2]["en"]
+    assert steps.loc["Q4.6", "next_step"] is None
+    equal = [t.model_copy(update={"questions": [q.model_copy(update={"weight": 1.0}) for q in t.questions]})
+             for t in framework.themes]
+    unweighted = framework.model_copy(update={"themes": equal})
+    assert theme_scores(unweighted, answers_frame(unweighted, given)).set_index("theme_id").loc["T4", "score"] == 60.0

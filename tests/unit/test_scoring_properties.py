@@ -8,10 +8,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questionnaire.loader import BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, load_framework
+from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from scoring import MIN_GROUP, Answer, answers_frame, benchmark, compare, overall_scores, theme_scores
 
-FRAMEWORK = load_framework(BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID)
+FRAMEWORK = load_frameworks()[DEFAULT_FRAMEWORK_ID]
 QUESTIONS = FRAMEWORK.questions
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
