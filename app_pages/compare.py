@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import PAGES, current_city, md, remembered, show_chart, status_label, store
+from questionnaire.crosswalk import same_scale
 from questionnaire.model import Framework, text_in
 from reporting import figures
 from reporting.context import ReportContext, build_context
@@ -99,6 +100,20 @@ else:
         help="Questions whose earlier answer could be matched, across framework versions.",
     )
 
+    if previous and previous.framework_version and previous.framework_version != context.framework_version:
+        st.info(
+            f"“Before” was answered on version {previous.framework_version} of the framework and “After” on "
+            f"{context.framework_version}. "
+            + (
+                "The levels mean something different in the two versions, so the theme scores sit on "
+                "different scales: they are shown side by side, and no change is worked out from them. "
+                if previous.scale_changed
+                else ""
+            )
+            + f"{previous.comparable_share:.0%} of today's questions could be compared one by one; the others are "
+            "listed as “not comparable”, “question added” or “question removed”.",
+            icon=":material/compare_arrows:",
+        )
     if change_figure is not None:
         show_chart(change_figure, "compare_changes_chart")
     if context.theme_changes:
@@ -108,10 +123,10 @@ else:
                     {
                         "Theme": c.theme_id,
                         "Title": c.title,
-                        "Before": c.before,
-                        "After": c.after,
-                        "Change": c.delta,
+                        f"Before ({before.framework_version})": c.before,
+                        f"After ({after.framework_version})": c.after,
                     }
+                    | ({} if previous and previous.scale_changed else {"Change": c.delta})
                     for c in context.theme_changes
                 ]
             ),
@@ -162,7 +177,17 @@ else:
     else:
         st.info("No answer changed between these two assessments.")
 
-trend_records = [r for r in records if r.framework_id == records[-1].framework_id]
+newest_framework = store().framework_of(records[-1])
+trend_records = [
+    r
+    for r in records
+    if r.framework_id == newest_framework.id and same_scale(newest_framework, r.framework_version)
+]
+if len(trend_records) < 3 and len(trend_records) < len(records):
+    st.caption(
+        f"Earlier assessments answered on another version of the framework use other levels, so the scores "
+        f"over time start again from version {newest_framework.version}."
+    )
 if len(trend_records) >= 3:
     st.header("Over time")
     *earlier, latest = trend_records

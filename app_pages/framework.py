@@ -5,6 +5,7 @@ import streamlit as st
 from app_pages.common import current_framework, frameworks, md
 from questionnaire.model import Framework, text_in
 
+st.title("The framework")
 newest = current_framework()
 installed = frameworks().versions(newest.id)
 versions = [f.version for f in reversed(installed)]
@@ -25,7 +26,6 @@ def brief_label(seed: str) -> str:
     return brief.title if brief else seed
 
 
-st.title("The framework")
 st.caption(f"{text_in(framework.title)} · version {framework.version}")
 st.markdown(text_in(framework.description))
 if framework.caveat is not None:
@@ -120,10 +120,11 @@ for crosswalk, tab in zip(framework.crosswalks, changes_tab, strict=False):
         comparable = sum(1 for e in entries.values() if e.comparable)
         partly = sum(1 for e in entries.values() if e.keep_levels)
         retired = sum(1 for e in entries.values() if not e.to)
+        fresh = len(entries) - comparable - partly - retired
         st.markdown(
-            f"From version {crosswalk.from_version}: {len(entries)} earlier questions. {comparable} keep "
-            f"comparable answers; {partly} keep an answer only at the levels whose meaning did not change; "
-            f"{len(entries) - comparable - partly - retired} need a fresh answer; {retired} were retired."
+            f"From version {crosswalk.from_version}, {len(entries)} earlier questions: "
+            f"{comparable} keep every answer; {partly} keep an answer only at the levels whose meaning did "
+            f"not change; {fresh} need a fresh answer; {retired} {'was' if retired == 1 else 'were'} retired."
         )
         if crosswalk.scale_changed:
             st.caption("The levels were redefined, so most earlier answers cannot be carried over as they are.")
@@ -140,4 +141,6 @@ for crosswalk, tab in zip(framework.crosswalks, changes_tab, strict=False):
             }
             for old, entry in entries.items()
         ]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.dataframe(
+            rows, hide_index=True, width="stretch", column_config={"Why": st.column_config.TextColumn(width="large")}
+        )

@@ -85,8 +85,9 @@ def describe(framework: Framework, answer: RecordedAnswer | dict[str, Any]) -> s
     return "; ".join([words, *extra])
 
 
+# An earlier assessment, its framework version, an earlier question id and the answer given to it.
+# (A comment, not a docstring: Streamlit would show a bare string on the page.)
 Earlier = tuple[AssessmentRecord, Framework, str, RecordedAnswer]
-"""An earlier assessment, its framework version, an earlier question id and the answer given to it."""
 
 
 def answer_afresh(record: AssessmentRecord, framework: Framework) -> dict[str, list[Earlier]]:
@@ -376,7 +377,7 @@ for question in theme.questions:
                 "Answer afresh. Earlier: "
                 + "; ".join(
                     f"{md(old_id)} in “{md(base.title)}” ({base.framework_version}): "
-                    f"{md(describe(base_framework, old))}"
+                    f"{md(describe(base_framework, old).rstrip('.'))}"
                     for base, base_framework, old_id, old in afresh[question.id]
                 )
                 + "."

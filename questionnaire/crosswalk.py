@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from questionnaire.model import Crosswalk, Framework
 
-__all__ = ["CrosswalkError", "IdMapping", "crosswalk_from", "map_question_ids"]
+__all__ = ["CrosswalkError", "IdMapping", "crosswalk_from", "map_question_ids", "same_scale"]
 
 
 class CrosswalkError(ValueError):
@@ -71,6 +71,16 @@ def crosswalk_from(framework: Framework, from_version: str) -> Crosswalk | None:
             f"{framework.label} has no crosswalk from version {from_version} (crosswalks from: {known})"
         )
     return crosswalk
+
+
+def same_scale(framework: Framework, from_version: str) -> bool:
+    """Whether scores of ``from_version`` sit on the same scale as those of ``framework`` (same
+    version, or a crosswalk that says the levels kept their meaning)."""
+    try:
+        crosswalk = crosswalk_from(framework, from_version)
+    except CrosswalkError:
+        return False
+    return crosswalk is None or not crosswalk.scale_changed
 
 
 def map_question_ids(framework: Framework, from_version: str, question_ids: Iterable[str]) -> IdMapping:

@@ -15,7 +15,7 @@ from enum import StrEnum
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from questionnaire.crosswalk import CrosswalkError, map_question_ids
+from questionnaire.crosswalk import CrosswalkError, map_question_ids, same_scale
 from questionnaire.model import Framework, text_in
 from questionnaire.practices import PracticeLibrary
 from scoring.answers import Status, answers_frame
@@ -282,6 +282,10 @@ class ReportContext(_Part):
     framework_id: str
     framework_version: str
     framework_title: str
+    framework_caveat: str | None = None
+    """What the framework can and cannot claim, where it says so."""
+    weights_from_briefs: bool = False
+    """Whether question weights follow the briefs' words (and are then explained)."""
     overall_index: float | None
     overall_band: str | None
     overall_band_meaning: str
@@ -436,7 +440,13 @@ def build_context(
         else:
             before = answers_frame(framework, _comparable(framework, *previous_pair), assessment="before")
             comparison = compare(framework, before, after)
-    deltas = comparison.themes.set_index("theme_id")["delta"] if comparison else pd.Series(dtype=float)
+    # scores on two scales (the levels changed meaning) are set side by side, never subtracted
+    scored_alike = comparison is not None and not comparison.scale_changed
+    deltas = (
+        comparison.themes.set_index("theme_id")["delta"]
+        if comparison is not None and scored_alike
+        else pd.Series(dtype=float)
+    )
 
     themes: list[ThemeSection] = []
     for row, theme in zip(summary.themes.itertuples(), framework.themes, strict=True):
@@ -479,7 +489,7 @@ def build_context(
                 target=_number(row.target),
                 target_source=str(row.target_source),
                 gap=_number(row.gap),
-                delta=_number(deltas.get(theme.id)) if comparison else None,
+                delta=_number(deltas.get(theme.id)) if scored_alike else None,
                 questions=questions,
             )
         )
@@ -538,7 +548,7 @@ def build_context(
                 title=titles[r.theme_id],
                 before=_number(r.before),
                 after=_number(r.after),
-                delta=_number(r.delta),
+                delta=_number(r.delta) if scored_alike else None,
             )
             for r in comparison.themes.itertuples()
         ]
@@ -558,13 +568,16 @@ def build_context(
             title=previous_pair[0].title,
             started_on=previous_pair[0].started_on,
             overall=_number(comparison.overall_before),
-            overall_delta=_number(comparison.overall_delta),
+            overall_delta=_number(comparison.overall_delta) if scored_alike else None,
             comparable_share=comparison.comparable_share,
             framework_version=previous_pair[0].framework_version,
             scale_changed=comparison.scale_changed,
         )
-        if len(earlier) >= 2:
-            trend = _trend(framework, record, given, earlier, installed)
+        alike = [
+            (r, a) for r, a in earlier if r.framework_id == framework.id and same_scale(framework, r.framework_version)
+        ]
+        if len(alike) >= 2:
+            trend = _trend(framework, record, given, alike, installed)
 
     scored = sorted((t for t in themes if t.score is not None), key=lambda t: (-(t.score or 0), t.id))
     return ReportContext(
@@ -582,6 +595,8 @@ def build_context(
         team=list(record.team),
         framework_id=framework.id,
         framework_version=framework.version,
+        framework_caveat=text_in(framework.caveat, language) if framework.caveat else None,
+        weights_from_briefs="sourced-weights" in framework.rules,
         framework_title=text_in(framework.title, language),
         overall_index=_number(overall["index"]),
         overall_band=overall_band.name if overall_band else None,

@@ -161,7 +161,7 @@ def changes(context: ReportContext) -> go.Figure | None:
             )
         figure.update_yaxes(range=[0, 100], title="Score (0–100)", gridcolor="#e5e5e5")
         return _layout(figure, "Theme scores over time")
-    if not context.theme_changes:
+    if all(c.delta is None for c in context.theme_changes):  # none, or scores on two different scales
         return None
     deltas = [c.delta or 0 for c in context.theme_changes]
     figure = go.Figure(

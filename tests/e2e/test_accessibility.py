@@ -158,6 +158,16 @@ def test_messages_an_open_question_a_ready_report_and_a_phone_screen_pass_axe(
     page.get_by_text(f"{question.id} · ", exact=False).first.click()
     expect(page.get_by_text("Guidance for the team.").first).to_be_visible()
     problems += violations(page, axe_source, "question open · Framework")
+    for tab, shown in (("Scale and weights", "Weights"), ("What changed", "Earlier question")):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.get_by_text(shown).first).to_be_visible()
+        settle(page)
+        problems += violations(page, axe_source, f"{tab} tab · Framework")
+
+    open_page(page, "Questionnaire", "Questionnaire")
+    current(page).get_by_text("About this question").first.click()
+    expect(current(page).get_by_text("in its theme's score").first).to_be_visible()
+    problems += violations(page, axe_source, "about this question open · Questionnaire")
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     small = phone.new_page()

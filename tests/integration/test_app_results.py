@@ -174,7 +174,9 @@ def test_the_compare_page_lists_changed_answers_and_the_filters_narrow_them(seed
     at.selectbox(key="compare_after").set_value(review.id).run()
     assert not at.exception
     assert len(_table(at, "Question")) == len(context.item_changes)
-    assert "Theme scores over time" in [s.value for s in at.subheader]
+    # the draft is on a version with other levels, so the two earlier scores do not make a trend with it
+    assert "Theme scores over time" not in [s.value for s in at.subheader]
+    assert any("start again from version 2.0.0" in c.value for c in at.caption)
 
     at.multiselect(key="compare_kinds").set_value(["improved"]).run()
     improved = [c for c in context.item_changes if c.change == "improved"]

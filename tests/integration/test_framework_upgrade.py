@@ -97,6 +97,10 @@ def test_the_report_across_versions_says_what_could_be_compared_and_why_not_the_
     html = render_html(demo_context)
     assert "answered on version 1.0.0 of the framework, this one on 2.0.0" in html
     assert "sit on different scales" in html
+    assert "What this framework can claim." in html and "does not necessarily reflect the views" in html
+    assert "<b>Weights.</b> A question weighs 1.5 where the briefs call its practice essential" in html
+    assert all(c.delta is None for c in demo_context.theme_changes)  # two scales: nothing subtracted
+    assert previous.overall_delta is None
 
 
 def test_the_pdf_across_versions_carries_the_scale_change_note(demo_pdf: bytes) -> None:

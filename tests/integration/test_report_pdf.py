@@ -94,9 +94,13 @@ def test_a_page_rendered_to_png_is_not_blank(demo_pdf: bytes, tmp_path: Path) ->
 
 
 @pytest.mark.skipif(not browser_available(), reason="Chromium is not installed")
-def test_charts_are_real_plotly_svg(demo_context: ReportContext) -> None:
-    result = ChartExporter().export(build_figures(demo_context))
-    assert result.note is None and set(result.images) == {"radar", "bars", "heatmap", "changes"}
+def test_charts_are_real_plotly_svg(demo: tuple[Store, int], demo_context: ReportContext) -> None:
+    store, draft = demo
+    review = context_from_store(store, store.assessment(draft).based_on or 0, now=WHEN)  # after the baseline
+    figures = {**build_figures(demo_context), "changes_within_a_version": build_figures(review)["changes"]}
+    result = ChartExporter().export(figures)
+    # across a change of scale (the draft on 2.0.0 after a 1.0.0 review) no change is charted
+    assert result.note is None and set(result.images) == {"radar", "bars", "heatmap", "changes_within_a_version"}
     for uri in result.images.values():
         assert uri is not None and uri.startswith("data:image/svg+xml;base64,")
         svg = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
