@@ -82,7 +82,7 @@ with scale_tab:
         )
     weighted = [q for q in framework.questions if q.weight_basis is not None]
     if weighted:
-        st.subheader("Weights")
+        st.header("Weights")
         st.markdown(
             "A question's weight in its theme's score follows how strongly the briefs recommend the "
             "practice: **1.5** where they call it essential, critical, crucial or vital; **1** where they "

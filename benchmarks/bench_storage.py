@@ -56,7 +56,7 @@ def main() -> None:
     report(
         "storage",
         figures,
-        goals={"save_median_s": "≤ 0.005 s", "full_load_s": "≤ 0.050 s (72 answers)"},
+        goals={"save_median_s": "≤ 0.005 s", "full_load_s": "≤ 0.050 s (one answer per question)"},
     )
 
 

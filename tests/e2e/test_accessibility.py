@@ -165,8 +165,8 @@ def test_messages_an_open_question_a_ready_report_and_a_phone_screen_pass_axe(
         problems += violations(page, axe_source, f"{tab} tab · Framework")
 
     open_page(page, "Questionnaire", "Questionnaire")
-    current(page).get_by_text("About this question").first.click()
-    expect(current(page).get_by_text("in its theme's score").first).to_be_visible()
+    page.locator("summary", has_text="About this question").first.click()
+    expect(page.get_by_text("in its theme's score").first).to_be_visible()
     problems += violations(page, axe_source, "about this question open · Questionnaire")
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
