@@ -109,3 +109,20 @@ def test_the_pdf_across_versions_carries_the_scale_change_note(demo_pdf: bytes) 
     text = " ".join(text_of(demo_pdf).split())
     assert "answered on version 1.0.0 of the framework, this one on 2.0.0" in text
     assert "not comparable" in text
+
+
+def test_a_1_0_0_file_imports_on_1_0_0_exactly_as_answered(
+    demo: tuple[Store, int], sqlite_url: str, frameworks
+) -> None:
+    from storage.transfer import apply_import, export_json, plan_import
+
+    store, draft = demo
+    review = store.assessment(store.assessment(draft).based_on or 0)
+    data = export_json(store, review.id or 0)
+    fresh = Store.open(sqlite_url, frameworks)
+    plan = plan_import(fresh, data)
+    assert plan.framework.version == "1.0.0" and plan.left_behind == []
+    imported = apply_import(fresh, plan, "Tester")
+    assert imported.framework_version == "1.0.0"
+    assert export_json(fresh, imported.id or 0) == data  # the same bytes back
+    fresh.engine.dispose()
