@@ -140,6 +140,13 @@ if city:
             help="Carried-over answers are marked until someone confirms or changes them.",
         )
         started = st.form_submit_button("Start", type="primary", disabled=not who())
+    if previous and previous[-1].framework_version != framework.version:
+        st.caption(
+            f"The previous assessment was answered on version {previous[-1].framework_version} of the framework; "
+            f"new assessments use {framework.version}, whose levels mean something else. Starting from it "
+            "carries over only the answers that stay comparable; every other question shows its earlier "
+            "answer so that the team can answer it afresh."
+        )
     if not who():
         st.caption("Say who is answering first (Who is answering page).")
     if started:

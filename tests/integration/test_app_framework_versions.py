@@ -112,3 +112,11 @@ def test_three_assessments_on_one_scale_still_draw_scores_over_time(seeded: Seed
     assert not at.exception
     assert "Theme scores over time" in [s.value for s in at.subheader]
     assert not any(i.value.startswith("“Before” was answered on version") for i in at.info)  # one version
+
+
+def test_home_says_what_starting_from_a_1_0_0_assessment_carries_to_2_0_0(seeded: Seeded) -> None:  # noqa: F811
+    store, (_, review, draft) = seeded.store, seeded.demo
+    store.delete_assessment(draft.id or 0, "Tester", confirm=draft.title)  # the latest is the 1.0.0 review
+    at = _open("app_pages/home.py", seeded.city_id, review.id)
+    assert not at.exception
+    assert any("answered on version 1.0.0 of the framework; new assessments use 2.0.0" in c.value for c in at.caption)
