@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import PAGES, current_city, md, remembered, show_chart, status_label, store
-from questionnaire.crosswalk import same_scale
+from questionnaire.crosswalk import readable_from, same_scale
 from questionnaire.model import Framework, text_in
 from reporting import figures
 from reporting.context import ReportContext, build_context
@@ -67,6 +67,12 @@ earlier_questions = {q.id: text_in(q.text) for q in earlier_framework.questions}
 
 if before.id == after.id:
     st.warning("Choose two different assessments to compare.")
+elif before.framework_id != after.framework_id or not readable_from(framework, before.framework_version):
+    st.warning(
+        f"“Before” was answered on {before.framework_id} {before.framework_version} and “After” on "
+        f"{after.framework_id} {after.framework_version}. Answers are compared from an earlier version of the "
+        "framework to a later one, not back: choose the assessment on the earlier version as “Before”."
+    )
 else:
     if (before.started_at, before.id or 0) > (after.started_at, after.id or 0):
         st.caption("“Before” started after “After”, so the changes below read backwards in time.")

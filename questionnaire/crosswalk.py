@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from questionnaire.model import Crosswalk, Framework
 
-__all__ = ["CrosswalkError", "IdMapping", "crosswalk_from", "map_question_ids", "same_scale"]
+__all__ = ["CrosswalkError", "IdMapping", "crosswalk_from", "map_question_ids", "readable_from", "same_scale"]
 
 
 class CrosswalkError(ValueError):
@@ -71,6 +71,16 @@ def crosswalk_from(framework: Framework, from_version: str) -> Crosswalk | None:
             f"{framework.label} has no crosswalk from version {from_version} (crosswalks from: {known})"
         )
     return crosswalk
+
+
+def readable_from(framework: Framework, from_version: str) -> bool:
+    """Whether answers given on ``from_version`` can be read onto ``framework`` (the same version, or
+    an earlier one it has a crosswalk from); a later version cannot be read back onto an earlier one."""
+    try:
+        crosswalk_from(framework, from_version)
+    except CrosswalkError:
+        return False
+    return True
 
 
 def same_scale(framework: Framework, from_version: str) -> bool:

@@ -15,7 +15,7 @@ from enum import StrEnum
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from questionnaire.crosswalk import CrosswalkError, map_question_ids, same_scale
+from questionnaire.crosswalk import CrosswalkError, map_question_ids, readable_from, same_scale
 from questionnaire.model import Framework, text_in
 from questionnaire.practices import PracticeLibrary
 from scoring.answers import Status, answers_frame
@@ -427,6 +427,10 @@ def build_context(
     summary = summarise(framework, given, record.targets, city.challenges)
     by_question = {a.question_id: a for a in given}
     steps = summary.steps.set_index("question_id")
+    # only earlier assessments the framework can read forward (its own version, or one it has a crosswalk from)
+    earlier = [
+        (r, a) for r, a in earlier if r.framework_id == framework.id and readable_from(framework, r.framework_version)
+    ]
     previous_pair = earlier[-1] if earlier else None
 
     installed = {framework.version: framework, **(versions or {})}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from questionnaire.crosswalk import map_question_ids
+from reporting.context import build_context
 from tests.integration.test_app_results import Seeded, _open, _texts, seeded  # noqa: F401  (fixture)
 
 
@@ -120,3 +121,30 @@ def test_home_says_what_starting_from_a_1_0_0_assessment_carries_to_2_0_0(seeded
     at = _open("app_pages/home.py", seeded.city_id, review.id)
     assert not at.exception
     assert any("answered on version 1.0.0 of the framework; new assessments use 2.0.0" in c.value for c in at.caption)
+
+
+def test_comparing_backwards_from_2_0_0_to_1_0_0_is_explained_not_crashed(seeded: Seeded) -> None:  # noqa: F811
+    review, draft = seeded.demo[1], seeded.demo[2]
+    at = _open("app_pages/compare.py", seeded.city_id)
+    at.selectbox(key="compare_before").set_value(draft.id)
+    at.selectbox(key="compare_after").set_value(review.id).run()
+    assert not at.exception and not at.error
+    said = "compared from an earlier version of the framework to a later one, not back"
+    assert any(said in w.value for w in at.warning)
+
+
+def test_a_1_0_0_report_skips_an_earlier_2_0_0_assessment_it_cannot_read(seeded: Seeded) -> None:  # noqa: F811
+    from datetime import UTC, datetime
+
+    review, draft = seeded.demo[1], seeded.demo[2]
+    store = seeded.store
+    context = build_context(
+        store.framework_of(review),
+        store.city(seeded.city_id),
+        review,
+        store.answers(review.id or 0),
+        [(draft, store.answers(draft.id or 0))],  # a later version cannot be read back onto 1.0.0
+        versions={f.version: f for f in store.frameworks.versions("scn-transatlantic")},
+        generated_at=datetime.now(UTC),
+    )
+    assert context.previous is None and context.item_changes == []
