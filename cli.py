@@ -143,8 +143,7 @@ def framework_check(
         measure_coverage(fw, seeds_path, _library(folder), loaded) for fw, folder in zip(loaded, folders, strict=True)
     ]
     if as_json:
-        main = [r for r in reports if r.framework == DEFAULT_FRAMEWORK_ID][-1:] or reports[:1]
-        main = main[0]
+        main = ([r for r in reports if r.framework == DEFAULT_FRAMEWORK_ID] or reports)[-1]  # the newest version
         payload = {**main.as_dict(), "frameworks": [r.as_dict() for r in reports]}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:

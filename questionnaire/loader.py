@@ -195,14 +195,13 @@ class FrameworkCatalog(Mapping[str, Framework]):
     New assessments start on the newest version; a stored assessment is read with ``version``.
     """
 
-    def __init__(self, frameworks: Iterable[Framework], folders: Mapping[tuple[str, str], Path] | None = None) -> None:
+    def __init__(self, frameworks: Iterable[Framework]) -> None:
         self._all: dict[tuple[str, str], Framework] = {}
         for framework in frameworks:
             key = (framework.id, framework.version)
             if key in self._all:
                 raise FrameworkError(framework.label, "installed twice")
             self._all[key] = framework
-        self._folders = dict(folders or {})
         self._newest: dict[str, Framework] = {}
         for framework in sorted(self._all.values(), key=lambda f: _version_key(f.version)):
             self._newest[framework.id] = framework
@@ -229,10 +228,6 @@ class FrameworkCatalog(Mapping[str, Framework]):
         """Every installed framework version, by id then version."""
         return sorted(self._all.values(), key=lambda f: (f.id, _version_key(f.version)))
 
-    def folder(self, framework: Framework) -> Path | None:
-        """The folder ``framework`` was loaded from (None for one built in memory)."""
-        return self._folders.get((framework.id, framework.version))
-
 
 def available_frameworks(base: Path | str = BUILTIN_FRAMEWORKS) -> list[Path]:
     """Folders under ``base``, at any depth, that hold a framework (a ``framework.yaml``)."""
@@ -241,6 +236,4 @@ def available_frameworks(base: Path | str = BUILTIN_FRAMEWORKS) -> list[Path]:
 
 def load_frameworks(base: Path | str = BUILTIN_FRAMEWORKS) -> FrameworkCatalog:
     """Every framework version under ``base``; as a mapping, the newest version of each id."""
-    folders = available_frameworks(base)
-    loaded = [load_framework(path) for path in folders]
-    return FrameworkCatalog(loaded, {(f.id, f.version): path for f, path in zip(loaded, folders, strict=True)})
+    return FrameworkCatalog(load_framework(path) for path in available_frameworks(base))

@@ -75,7 +75,7 @@ def create_demo(store: Store, framework: Framework, by: str, today: datetime | N
     if existing is not None:
         raise ValueError(f"The demo city already exists (city {existing.id}); delete it first to start again.")
     today = today or datetime.now(UTC).replace(microsecond=0)
-    first = store.frameworks.versions(framework.id)[0] if store.frameworks.versions(framework.id) else framework
+    first = (store.frameworks.versions(framework.id) or [framework])[0]
     rng = random.Random(20231)
     levels = {q.id: rng.choice([0, 1, 1, 2, 2, 2, 3]) for q in first.questions}
     created: list[AssessmentRecord] = []
