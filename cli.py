@@ -10,6 +10,8 @@ python cli.py export --assessment ID --format json|csv|xlsx --out FILE [--table 
 python cli.py import FILE [--assessment ID] [--replace] [--dry-run] [--db URL]
 python cli.py report (--assessment ID | --input FILE.json) --out FILE.pdf [--db URL]
 python cli.py batch-report --out DIR [--db URL]
+python cli.py user add EMAIL --name NAME [--admin] [--db URL]      (asks for the password)
+python cli.py user role EMAIL --city ID --role viewer|editor|coordinator [--db URL]
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__.split
 framework_app = typer.Typer(no_args_is_help=True, help="Check and read the maturity frameworks.")
 db_app = typer.Typer(no_args_is_help=True, help="Prepare the database.")
 app.add_typer(framework_app, name="framework")
+user_app = typer.Typer(no_args_is_help=True, help="Create accounts and give them roles in cities.")
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -299,6 +303,85 @@ def _open_store(db: str | None) -> Store:
         return Store.open(url, load_frameworks())
     except StorageError as exc:
         _refuse("Could not open the database", exc)
+
+
+def _ask_secret(prompt: str) -> str:
+    """A line typed without echo at a terminal, or read from standard input when it is piped."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    errors.print(prompt, end="", highlight=False, markup=False)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _new_password(email: str) -> str:
+    """Ask twice until the password meets the rules; it never goes on the command line."""
+    from access.passwords import password_problem
+
+    for _ in range(3):
+        password = _ask_secret(f"Password for {email} (at least 12 characters): ")
+        problem = password_problem(password, email)
+        if problem:
+            errors.print(problem, highlight=False, markup=False)
+            continue
+        if _ask_secret("The same password again: ") != password:
+            errors.print("The two passwords differ.", highlight=False, markup=False)
+            continue
+        return password
+    errors.print("[red]No account created:[/red] no usable password was given.")
+    raise typer.Exit(1)
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="The person's email address; it is how they sign in.")],
+    name: Annotated[str, typer.Option("--name", help="The person's name, as the audit trail shows it.")],
+    admin: Annotated[
+        bool, typer.Option("--admin", help="A network administrator (manages cities and accounts).")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Create a local account; the password is asked for, never taken from the command line."""
+    from access.accounts import Accounts
+
+    store = _open_store(db)
+    people = Accounts(store)
+    if people.find(email) is not None:
+        errors.print(f"[red]No account created:[/red] an account for {escape(email)} already exists.", highlight=False)
+        raise typer.Exit(1)
+    password = _new_password(email)
+    try:
+        account = people.add(email, name, _actor(), password=password, network_admin=admin)
+    except StorageError as exc:
+        _refuse("No account created", exc)
+    kind = "network administrator" if account.network_admin else "account"
+    console.print(f"Created {kind} {account.id}: {account.name} <{account.email}>.", highlight=False, markup=False)
+
+
+@user_app.command("role")
+def user_role(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    city: Annotated[int, typer.Option("--city", help="City id (see `list`).")],
+    role: Annotated[str, typer.Option("--role", help="viewer, editor or coordinator.")],
+    db: DbOption = None,
+) -> None:
+    """Give an account a role in a city (replacing the role it had there)."""
+    from access.accounts import Accounts
+    from access.roles import Role
+
+    store = _open_store(db)
+    people = Accounts(store)
+    account = people.find(email)
+    try:
+        if account is None:
+            raise StorageError(f"There is no account for {email}.")
+        chosen = Role(role)
+        store.city(city)
+        people.add_member(account.id, city, chosen, _actor())
+    except ValueError:
+        _refuse("No role given", ValueError(f"'{role}' is not a role; choose viewer, editor or coordinator."))
+    except StorageError as exc:
+        _refuse("No role given", exc)
+    console.print(f"{account.email} is now {chosen.value} of city {city}.", highlight=False, markup=False)
 
 
 @app.command("demo")

@@ -19,7 +19,17 @@ from sqlalchemy import (
     text,
 )
 
-__all__ = ["answers", "assessments", "audit_events", "cities", "metadata"]
+__all__ = [
+    "accounts",
+    "answers",
+    "assessments",
+    "audit_events",
+    "cities",
+    "memberships",
+    "metadata",
+    "sessions",
+    "sign_in_failures",
+]
 
 metadata = MetaData()
 
@@ -111,4 +121,51 @@ audit_events = Table(
     Column("question_id", String(64)),
     Column("old_value", JSON),
     Column("new_value", JSON),
+)
+
+# -- who may do what (access/) -------------------------------------------------------------------
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),  # stored case-folded
+    Column("name", String(120), nullable=False),
+    Column("password_hash", String(200)),  # none for an account that signs in through the city's provider
+    Column("network_admin", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("password_changed_at", DateTime(timezone=True)),
+    Column("disabled_at", DateTime(timezone=True)),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="RESTRICT"), nullable=False),
+    Column("city_id", Integer, ForeignKey("cities.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("account_id", "city_id", name="one_role_per_city"),
+    CheckConstraint("role IN ('viewer', 'editor', 'coordinator')", name="membership_role"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the opaque token the browser holds
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("ended_why", String(32)),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subject", String(300), nullable=False, index=True),  # "account:<email>" or "address:<ip>"
+    Column("at", DateTime(timezone=True), nullable=False),
 )

@@ -1,0 +1,281 @@
+"""Local accounts, their roles per city, server-side sessions, and slowing down wrong passwords.
+
+A session is an opaque random token held by the browser; the database keeps only its SHA-256, so a
+copy of the database signs nobody in. A session ends on sign-out, after ``IDLE`` without use, after
+``ABSOLUTE`` in all, and when the account's password changes. Wrong passwords slow down further
+tries on the same account and from the same address, but never lock the real owner out for more
+than ``MAX_WAIT``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from access.passwords import hash_password, needs_rehash, password_problem, verify_password
+from access.roles import Actor, Role
+from storage.errors import StorageError, unavailable
+from storage.store import Store
+from storage.tables import accounts, audit_events, memberships, sessions, sign_in_failures
+
+__all__ = [
+    "ABSOLUTE",
+    "Account",
+    "Accounts",
+    "FREE_FAILURES",
+    "IDLE",
+    "MAX_WAIT",
+    "SignInRefused",
+]
+
+IDLE = timedelta(minutes=30)
+ABSOLUTE = timedelta(hours=12)
+FREE_FAILURES = 5
+"""Wrong passwords allowed within ``WINDOW`` before each further try must wait."""
+WINDOW = timedelta(minutes=15)
+MAX_WAIT = timedelta(seconds=60)
+"""The longest the owner of an account waits after any number of wrong tries by anyone."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person who can sign in."""
+
+    id: int
+    email: str
+    name: str
+    network_admin: bool
+    has_password: bool
+
+
+class SignInRefused(StorageError):
+    """Signing in did not work; ``wait`` says how long before the next try is heard."""
+
+    def __init__(self, message: str, wait: timedelta = timedelta(0)) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _email(value: str) -> str:
+    email = value.strip().casefold()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 254 or any(ch.isspace() for ch in email):
+        raise StorageError(f"“{value.strip()}” is not an email address.")
+    return email
+
+
+class Accounts:
+    """The accounts of the deployment, in the store's database."""
+
+    def __init__(self, store: Store) -> None:
+        self.engine = store.engine
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise unavailable(exc) from exc
+
+    def _audit(self, conn: Connection, by: str, action: str, city_id: int | None = None, **new: Any) -> None:
+        conn.execute(
+            insert(audit_events).values(at=_now(), actor=by, action=action, city_id=city_id, new_value=new or None)
+        )
+
+    # -- accounts ----------------------------------------------------------------------------------
+
+    def add(
+        self, email: str, name: str, by: str, *, password: str | None = None, network_admin: bool = False
+    ) -> Account:
+        """Create an account; a password, when given, must meet the rules (``password_problem``)."""
+        address = _email(email)
+        if not name.strip():
+            raise StorageError("Give the person's name.")
+        if password is not None and (problem := password_problem(password, address)):
+            raise StorageError(problem)
+        now = _now()
+        try:
+            with self._write() as conn:
+                result = conn.execute(
+                    insert(accounts).values(
+                        email=address,
+                        name=name.strip(),
+                        password_hash=hash_password(password) if password is not None else None,
+                        network_admin=network_admin,
+                        created_at=now,
+                        password_changed_at=now if password is not None else None,
+                    )
+                )
+                new_id = result.inserted_primary_key[0] if result.inserted_primary_key else 0
+                self._audit(conn, by, "account.add", email=address, network_admin=network_admin)
+        except IntegrityError:
+            raise StorageError(f"An account for {address} already exists.") from None
+        return self.account(int(new_id))
+
+    def account(self, account_id: int) -> Account:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(accounts).where(accounts.c.id == account_id)).one_or_none()
+        if row is None:
+            raise StorageError(f"There is no account {account_id}.")
+        return Account(row.id, row.email, row.name, row.network_admin, row.password_hash is not None)
+
+    def find(self, email: str) -> Account | None:
+        """The account with this email, if any."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(accounts.c.id).where(accounts.c.email == email.strip().casefold())
+            ).one_or_none()
+        return None if row is None else self.account(row.id)
+
+    def count(self) -> int:
+        """How many accounts exist (none on a fresh installation)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(accounts)).scalar_one())
+
+    def set_password(self, account_id: int, password: str, by: str) -> None:
+        """Change the password and end every session of the account."""
+        account = self.account(account_id)
+        if problem := password_problem(password, account.email):
+            raise StorageError(problem)
+        now = _now()
+        with self._write() as conn:
+            conn.execute(
+                update(accounts)
+                .where(accounts.c.id == account_id)
+                .values(password_hash=hash_password(password), password_changed_at=now)
+            )
+            self._end_sessions(conn, account_id, now, "password changed")
+            self._audit(conn, by, "account.password", email=account.email)
+
+    # -- roles -------------------------------------------------------------------------------------
+
+    def add_member(self, account_id: int, city_id: int, role: Role, by: str) -> None:
+        """Give the account ``role`` in ``city_id`` (replacing the role it had there)."""
+        account = self.account(account_id)
+        with self._write() as conn:
+            found = conn.execute(
+                select(memberships.c.id).where(
+                    memberships.c.account_id == account_id, memberships.c.city_id == city_id
+                )
+            ).one_or_none()
+            if found is None:
+                values = {"account_id": account_id, "city_id": city_id, "role": role.value, "created_at": _now()}
+                conn.execute(insert(memberships).values(**values))
+            else:
+                conn.execute(update(memberships).where(memberships.c.id == found.id).values(role=role.value))
+            self._audit(conn, by, "membership.set", city_id=city_id, email=account.email, role=role.value)
+
+    def actor(self, account_id: int) -> Actor:
+        """The account as the guard sees it: its name for the audit trail and its roles by city."""
+        account = self.account(account_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(memberships).where(memberships.c.account_id == account_id)).all()
+        return Actor(
+            account_id=account.id,
+            name=f"{account.name} <{account.email}>",
+            roles={row.city_id: Role(row.role) for row in rows},
+            network_admin=account.network_admin,
+        )
+
+    # -- signing in --------------------------------------------------------------------------------
+
+    def _wait(self, conn: Connection, subjects: list[str], now: datetime) -> timedelta:
+        """How long each subject must still wait before its next try is heard (the longest)."""
+        longest = timedelta(0)
+        for subject in subjects:
+            times = [
+                _aware(t)
+                for t in conn.execute(
+                    select(sign_in_failures.c.at).where(
+                        sign_in_failures.c.subject == subject, sign_in_failures.c.at > now - WINDOW
+                    )
+                ).scalars()
+            ]
+            if len(times) >= FREE_FAILURES:
+                pause = min(timedelta(seconds=2 ** (len(times) - FREE_FAILURES)), MAX_WAIT)
+                longest = max(longest, max(times) + pause - now)
+        return longest
+
+    def sign_in(self, email: str, password: str, address: str, now: datetime | None = None) -> str:
+        """A new session token for the account, or ``SignInRefused`` saying why (and how long to wait)."""
+        now = now or _now()
+        address_key, email_key = f"address:{address}", f"account:{email.strip().casefold()}"
+        with self._write() as conn:
+            wait = self._wait(conn, [email_key, address_key], now)
+            if wait > timedelta(0):
+                seconds = int(wait.total_seconds()) + 1
+                raise SignInRefused(f"Too many wrong passwords; try again in {seconds} seconds.", wait)
+            row = conn.execute(
+                select(accounts).where(accounts.c.email == email.strip().casefold(), accounts.c.disabled_at.is_(None))
+            ).one_or_none()
+            ok = row is not None and row.password_hash is not None and verify_password(row.password_hash, password)
+            if not ok:
+                conn.execute(insert(sign_in_failures), [{"subject": s, "at": now} for s in (email_key, address_key)])
+                self._audit(conn, email.strip()[:120] or "(no email)", "sign_in.failed", address=address)
+        if not ok:  # after the commit, so the failure is counted
+            raise SignInRefused("The email or the password is not right.")
+        assert row is not None
+        token = secrets.token_urlsafe(32)
+        with self._write() as conn:
+            if needs_rehash(row.password_hash):
+                fresh = hash_password(password)
+                conn.execute(update(accounts).where(accounts.c.id == row.id).values(password_hash=fresh))
+            conn.execute(sign_in_failures.delete().where(sign_in_failures.c.subject == email_key))
+            conn.execute(
+                insert(sessions).values(token_hash=_digest(token), account_id=row.id, created_at=now, last_seen_at=now)
+            )
+            self._audit(conn, f"{row.name} <{row.email}>", "sign_in", address=address)
+        return token
+
+    def session(self, token: str, now: datetime | None = None) -> Actor | None:
+        """The signed-in person of ``token``, or None when it is unknown, ended or timed out."""
+        now = now or _now()
+        with self._write() as conn:
+            row = conn.execute(select(sessions).where(sessions.c.token_hash == _digest(token))).one_or_none()
+            if row is None or row.ended_at is not None:
+                return None
+            if now - _aware(row.last_seen_at) > IDLE or now - _aware(row.created_at) > ABSOLUTE:
+                why = "idle" if now - _aware(row.last_seen_at) > IDLE else "too old"
+                conn.execute(update(sessions).where(sessions.c.id == row.id).values(ended_at=now, ended_why=why))
+                return None
+            conn.execute(update(sessions).where(sessions.c.id == row.id).values(last_seen_at=now))
+            account_id = row.account_id
+        return self.actor(account_id)
+
+    def sign_out(self, token: str, now: datetime | None = None) -> None:
+        """End the session of ``token`` (nothing happens for an unknown one)."""
+        now = now or _now()
+        with self._write() as conn:
+            conn.execute(
+                update(sessions)
+                .where(sessions.c.token_hash == _digest(token), sessions.c.ended_at.is_(None))
+                .values(ended_at=now, ended_why="signed out")
+            )
+
+    def _end_sessions(self, conn: Connection, account_id: int, now: datetime, why: str) -> None:
+        conn.execute(
+            update(sessions)
+            .where(sessions.c.account_id == account_id, sessions.c.ended_at.is_(None))
+            .values(ended_at=now, ended_why=why)
+        )

@@ -1,0 +1,133 @@
+"""Local accounts on SQLite and PostgreSQL: sign-in, server-side sessions and their timeouts,
+sign-out, password changes, and wrong passwords slowed down without locking the owner out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from access.accounts import ABSOLUTE, IDLE, MAX_WAIT, Accounts, SignInRefused
+from access.roles import Role
+from scoring.records import City
+from storage.errors import StorageError
+from storage.store import Store
+
+T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+GOOD = "correct horse battery staple"
+
+
+@pytest.fixture
+def people(store: Store) -> Accounts:
+    return Accounts(store)
+
+
+def _ana(people: Accounts, **options: object):
+    return people.add("Ana.Ruiz@Riverton.example", "Ana Ruiz", "Set-up", password=GOOD, **options)
+
+
+def test_an_account_is_stored_with_a_hashed_password_and_a_folded_email(people: Accounts, store: Store) -> None:
+    ana = _ana(people)
+    assert (ana.email, ana.name) == ("ana.ruiz@riverton.example", "Ana Ruiz")
+    assert ana.has_password and not ana.network_admin
+    assert people.find("ANA.RUIZ@riverton.example") == ana
+    with store.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT password_hash FROM accounts").scalar_one()
+    assert stored.startswith("$argon2id$") and GOOD not in stored
+    assert [e.action for e in store.audit_trail()] == ["account.add"]
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "said"),
+    [
+        ("not-an-email", GOOD, "is not an email address"),
+        ("ana@riverton.example", "short", "at least 12 characters"),
+        ("ana@riverton.example", "password1234", "too common"),
+    ],
+)
+def test_a_refused_account_writes_nothing(people: Accounts, store: Store, email: str, password: str, said: str) -> None:
+    with pytest.raises(StorageError, match=said):
+        people.add(email, "Ana", "Set-up", password=password)
+    assert people.count() == 0 and store.audit_trail() == []
+
+
+def test_a_second_account_with_the_same_email_is_refused(people: Accounts) -> None:
+    _ana(people)
+    with pytest.raises(StorageError, match="already exists"):
+        people.add("ana.ruiz@riverton.EXAMPLE", "Another Ana", "Set-up", password=GOOD)
+
+
+def test_sign_in_gives_a_session_that_knows_the_person_and_their_roles(people: Accounts, store: Store) -> None:
+    ana = _ana(people)
+    profile = City(name="Riverton", country="Freedonia", region="europe", population_band="100k_500k")
+    city = store.create_city(profile, "x")
+    people.add_member(ana.id, city.id or 0, Role.EDITOR, "Set-up")
+    token = people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1", now=T0)
+    actor = people.session(token, now=T0 + timedelta(minutes=1))
+    assert actor is not None and actor.roles == {city.id: Role.EDITOR}
+    assert actor.name == "Ana Ruiz <ana.ruiz@riverton.example>"
+    assert ("sign_in", actor.name) in [(e.action, e.actor) for e in store.audit_trail()]
+    with store.engine.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT token_hash FROM sessions").scalar_one()
+    assert kept != token and len(kept) == 64  # only a digest of the token is stored
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(people: Accounts, store: Store) -> None:
+    _ana(people)
+    for email, password in (("ana.ruiz@riverton.example", "wrong password here"), ("who@nowhere.example", GOOD)):
+        with pytest.raises(SignInRefused, match="^The email or the password is not right.$"):
+            people.sign_in(email, password, "10.0.0.1", now=T0)
+    assert [e.action for e in store.audit_trail()].count("sign_in.failed") == 2
+
+
+def test_signing_out_ends_the_session_so_going_back_shows_nothing(people: Accounts) -> None:
+    _ana(people)
+    token = people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1", now=T0)
+    people.sign_out(token, now=T0 + timedelta(minutes=5))
+    assert people.session(token, now=T0 + timedelta(minutes=6)) is None
+
+
+def test_a_session_ends_after_idle_time_and_after_its_absolute_lifetime(people: Accounts) -> None:
+    _ana(people)
+    idle = people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1", now=T0)
+    assert people.session(idle, now=T0 + IDLE - timedelta(seconds=1)) is not None
+    assert people.session(idle, now=T0 + 2 * IDLE) is None
+    busy = people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1", now=T0)
+    moment = T0
+    while moment - T0 < ABSOLUTE - IDLE:  # used every 20 minutes all day
+        moment += timedelta(minutes=20)
+        assert people.session(busy, now=moment) is not None
+    assert people.session(busy, now=T0 + ABSOLUTE + timedelta(minutes=1)) is None
+
+
+def test_a_password_change_ends_every_other_session(people: Accounts) -> None:
+    ana = _ana(people)
+    laptop = people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1", now=T0)
+    phone = people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.2", now=T0)
+    people.set_password(ana.id, "a brand new garden path", "Ana Ruiz")
+    assert people.session(laptop) is None and people.session(phone) is None
+    with pytest.raises(SignInRefused):
+        people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1")
+    assert people.session(people.sign_in("ana.ruiz@riverton.example", "a brand new garden path", "10.0.0.1"))
+
+
+def test_ten_wrong_passwords_delay_the_owners_correct_eleventh_try_briefly_not_for_long(people: Accounts) -> None:
+    _ana(people)
+    moment = T0
+    for _ in range(10):  # someone else, from another address, guessing
+        with pytest.raises(SignInRefused):
+            people.sign_in("ana.ruiz@riverton.example", "guess guess guess", "203.0.113.9", now=moment)
+        moment += timedelta(seconds=61)  # each guess waits out any pause before it
+    with pytest.raises(SignInRefused, match=r"try again in \d+ seconds") as refused:
+        people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1", now=moment - timedelta(seconds=60))
+    assert timedelta(0) < refused.value.wait <= MAX_WAIT
+    token = people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1", now=moment - timedelta(seconds=60) + MAX_WAIT)
+    assert people.session(token, now=moment) is not None  # the owner is in, at most a minute later
+
+
+def test_the_first_few_wrong_passwords_cost_no_wait(people: Accounts) -> None:
+    _ana(people)
+    for _ in range(4):
+        with pytest.raises(SignInRefused, match="not right"):
+            people.sign_in("ana.ruiz@riverton.example", "a typo in my pass", "10.0.0.1", now=T0)
+    assert people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1", now=T0)
