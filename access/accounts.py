@@ -21,10 +21,10 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from access.passwords import hash_password, needs_rehash, password_problem, verify_password
-from access.roles import Actor, Role
+from access.roles import Actor, NotAllowed, Operation, Role, may
 from storage.errors import StorageError, unavailable
 from storage.store import Store
-from storage.tables import accounts, audit_events, memberships, sessions, sign_in_failures
+from storage.tables import accounts, audit_events, invitations, memberships, sessions, sign_in_failures
 
 __all__ = [
     "ABSOLUTE",
@@ -32,6 +32,7 @@ __all__ = [
     "Accounts",
     "FREE_FAILURES",
     "IDLE",
+    "INVITATION_LIFETIME",
     "MAX_WAIT",
     "SignInRefused",
 ]
@@ -41,6 +42,7 @@ ABSOLUTE = timedelta(hours=12)
 FREE_FAILURES = 5
 """Wrong passwords allowed within ``WINDOW`` before each further try must wait."""
 WINDOW = timedelta(minutes=15)
+INVITATION_LIFETIME = timedelta(days=7)
 MAX_WAIT = timedelta(seconds=60)
 """The longest the owner of an account waits after any number of wrong tries by anyone."""
 
@@ -174,17 +176,18 @@ class Accounts:
         """Give the account ``role`` in ``city_id`` (replacing the role it had there)."""
         account = self.account(account_id)
         with self._write() as conn:
-            found = conn.execute(
-                select(memberships.c.id).where(
-                    memberships.c.account_id == account_id, memberships.c.city_id == city_id
-                )
-            ).one_or_none()
-            if found is None:
-                values = {"account_id": account_id, "city_id": city_id, "role": role.value, "created_at": _now()}
-                conn.execute(insert(memberships).values(**values))
-            else:
-                conn.execute(update(memberships).where(memberships.c.id == found.id).values(role=role.value))
-            self._audit(conn, by, "membership.set", city_id=city_id, email=account.email, role=role.value)
+            self._set_member(conn, account, city_id, role, by)
+
+    def _set_member(self, conn: Connection, account: Account, city_id: int, role: Role, by: str) -> None:
+        found = conn.execute(
+            select(memberships.c.id).where(memberships.c.account_id == account.id, memberships.c.city_id == city_id)
+        ).one_or_none()
+        if found is None:
+            values = {"account_id": account.id, "city_id": city_id, "role": role.value, "created_at": _now()}
+            conn.execute(insert(memberships).values(**values))
+        else:
+            conn.execute(update(memberships).where(memberships.c.id == found.id).values(role=role.value))
+        self._audit(conn, by, "membership.set", city_id=city_id, email=account.email, role=role.value)
 
     def actor(self, account_id: int) -> Actor:
         """The account as the guard sees it: its name for the audit trail and its roles by city."""
@@ -197,6 +200,60 @@ class Accounts:
             roles={row.city_id: Role(row.role) for row in rows},
             network_admin=account.network_admin,
         )
+
+    # -- invitations -------------------------------------------------------------------------------
+
+    def invite(self, email: str, name: str, city_id: int, role: Role, by: Actor, now: datetime | None = None) -> str:
+        """A one-time token for a link that lets the person set a password and join ``city_id`` as
+        ``role``; only the city's coordinators may invite. No email is sent: the coordinator passes
+        the link on."""
+        if not may(by, Operation.MANAGE_CITY, city_id):
+            raise NotAllowed("Only the city's coordinators can invite members.")
+        now = now or _now()
+        account = self.find(email) or self.add(email, name, by.name)
+        token = secrets.token_urlsafe(32)
+        with self._write() as conn:
+            conn.execute(
+                insert(invitations).values(
+                    token_hash=_digest(token),
+                    account_id=account.id,
+                    city_id=city_id,
+                    role=role.value,
+                    created_by=by.name,
+                    created_at=now,
+                    expires_at=now + INVITATION_LIFETIME,
+                )
+            )
+            self._audit(conn, by.name, "invitation.add", city_id=city_id, email=account.email, role=role.value)
+        return token
+
+    def accept(self, token: str, password: str, now: datetime | None = None) -> Account:
+        """Use an invitation: set the password and join the city. A refused password leaves the link
+        usable; a used, expired or unknown link is refused in the same words."""
+        now = now or _now()
+        gone = "This invitation link is no longer valid; ask your coordinator for a new one."
+        with self.engine.connect() as conn:
+            row = conn.execute(select(invitations).where(invitations.c.token_hash == _digest(token))).one_or_none()
+        if row is None or row.used_at is not None or _aware(row.expires_at) < now:
+            raise StorageError(gone)
+        account = self.account(row.account_id)
+        if problem := password_problem(password, account.email):
+            raise StorageError(problem)
+        with self._write() as conn:
+            unused = invitations.c.id == row.id, invitations.c.used_at.is_(None)
+            taken = conn.execute(update(invitations).where(*unused).values(used_at=now)).rowcount
+            if taken != 1:  # the same link used twice at once: the second one loses
+                raise StorageError(gone)
+            conn.execute(
+                update(accounts)
+                .where(accounts.c.id == account.id)
+                .values(password_hash=hash_password(password), password_changed_at=now)
+            )
+            self._end_sessions(conn, account.id, now, "password changed")
+            who = f"{account.name} <{account.email}>"
+            self._audit(conn, who, "invitation.accept", city_id=row.city_id, email=account.email)
+            self._set_member(conn, account, row.city_id, Role(row.role), who)
+        return self.account(account.id)
 
     # -- signing in --------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ __all__ = [
     "assessments",
     "audit_events",
     "cities",
+    "invitations",
     "memberships",
     "metadata",
     "sessions",
@@ -168,4 +169,19 @@ sign_in_failures = Table(
     Column("id", Integer, primary_key=True),
     Column("subject", String(300), nullable=False, index=True),  # "account:<email>" or "address:<ip>"
     Column("at", DateTime(timezone=True), nullable=False),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the one-time link's token
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="RESTRICT"), nullable=False),
+    Column("city_id", Integer, ForeignKey("cities.id", ondelete="RESTRICT"), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    CheckConstraint("role IN ('viewer', 'editor', 'coordinator')", name="invitation_role"),
 )

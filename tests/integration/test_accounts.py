@@ -131,3 +131,44 @@ def test_the_first_few_wrong_passwords_cost_no_wait(people: Accounts) -> None:
         with pytest.raises(SignInRefused, match="not right"):
             people.sign_in("ana.ruiz@riverton.example", "a typo in my pass", "10.0.0.1", now=T0)
     assert people.sign_in("ana.ruiz@riverton.example", GOOD, "10.0.0.1", now=T0)
+
+
+def _city(store: Store, name: str = "Riverton"):
+    return store.create_city(City(name=name, country="Freedonia", region="europe", population_band="100k_500k"), "x")
+
+
+def test_a_coordinator_invites_a_member_who_sets_a_password_through_a_one_time_link(
+    people: Accounts, store: Store
+) -> None:
+    from access.roles import Actor
+
+    city = _city(store)
+    coordinator = Actor(account_id=99, name="Cleo <cleo@riverton.example>", roles={city.id or 0: Role.COORDINATOR})
+    token = people.invite("dan@riverton.example", "Dan", city.id or 0, Role.VIEWER, coordinator, now=T0)
+    dan = people.find("dan@riverton.example")
+    assert dan is not None and not dan.has_password  # cannot sign in before the link is used
+    with pytest.raises(SignInRefused):
+        people.sign_in("dan@riverton.example", GOOD, "10.0.0.1", now=T0)
+    with pytest.raises(StorageError, match="at least 12"):
+        people.accept(token, "short", now=T0)  # a refused password keeps the link usable
+    people.accept(token, GOOD, now=T0 + timedelta(hours=1))
+    assert people.actor(dan.id).roles == {city.id: Role.VIEWER}
+    assert people.sign_in("dan@riverton.example", GOOD, "10.0.0.1", now=T0 + timedelta(hours=2))
+    with pytest.raises(StorageError, match="no longer valid"):
+        people.accept(token, "another fine passphrase", now=T0 + timedelta(hours=3))  # used once only
+    actions = [e.action for e in store.audit_trail()]
+    assert actions.count("invitation.add") == 1 and actions.count("invitation.accept") == 1
+
+
+def test_an_invitation_expires_after_a_week_and_only_coordinators_invite(people: Accounts, store: Store) -> None:
+    from access.accounts import INVITATION_LIFETIME
+    from access.roles import Actor, NotAllowed
+
+    city, other = _city(store), _city(store, "Elsewhere")
+    coordinator = Actor(account_id=99, name="Cleo", roles={city.id or 0: Role.COORDINATOR, other.id or 0: Role.EDITOR})
+    token = people.invite("eve@riverton.example", "Eve", city.id or 0, Role.EDITOR, coordinator, now=T0)
+    with pytest.raises(StorageError, match="no longer valid"):
+        people.accept(token, GOOD, now=T0 + INVITATION_LIFETIME + timedelta(minutes=1))
+    with pytest.raises(NotAllowed):
+        people.invite("fay@riverton.example", "Fay", other.id or 0, Role.VIEWER, coordinator, now=T0)
+    assert people.find("fay@riverton.example") is None  # a refused invitation creates no account

@@ -1,4 +1,4 @@
-"""Accounts, their roles per city, server-side sessions and failed sign-ins.
+"""Accounts, their roles per city, invitations, server-side sessions and failed sign-ins.
 
 Revision ID: 0004
 Revises: 0003
@@ -20,7 +20,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create the four tables of access."""
+    """Create the five tables of access."""
     op.create_table(
         "accounts",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -61,9 +61,22 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_sign_in_failures_subject", "sign_in_failures", ["subject"])
+    op.create_table(
+        "invitations",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="RESTRICT"), nullable=False),
+        sa.Column("city_id", sa.Integer, sa.ForeignKey("cities.id", ondelete="RESTRICT"), nullable=False),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("created_by", sa.String(120), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True)),
+        sa.CheckConstraint("role IN ('viewer', 'editor', 'coordinator')", name="invitation_role"),
+    )
 
 
 def downgrade() -> None:
     """Drop them again (the store's other tables are untouched)."""
-    for table in ("sign_in_failures", "sessions", "memberships", "accounts"):
+    for table in ("invitations", "sign_in_failures", "sessions", "memberships", "accounts"):
         op.drop_table(table)
