@@ -59,3 +59,11 @@ def test_a_role_is_given_in_a_city_and_a_wrong_role_or_city_is_refused_plainly(s
     assert wrong.returncode == 1 and "'mayor' is not a role" in wrong.stderr
     nowhere = _cli("user", "role", "cy@riverton.example", "--city", "99", "--role", "viewer", "--db", sqlite_url)
     assert nowhere.returncode == 1 and "Traceback" not in nowhere.stderr
+
+
+def test_a_hostile_name_is_printed_as_text_not_as_markup(sqlite_url: str) -> None:
+    hostile = "[link=http://evil.example]Ana[/link] <script>alert(1)</script>"
+    made = _cli("user", "add", "ana@riverton.example", "--name", hostile, "--db", sqlite_url, stdin=f"{GOOD}\n{GOOD}\n")
+    assert made.returncode == 0, made.stderr
+    assert hostile in " ".join(made.stdout.split())  # shown as typed, brackets and all (the console may wrap it)
+    assert Accounts(Store.open(sqlite_url, load_frameworks())).actor(1).name == f"{hostile} <ana@riverton.example>"
