@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from access.passwords import hash_password, needs_rehash, password_problem, verify_password
 from access.roles import Actor, NotAllowed, Operation, Role, may
-from storage.errors import StorageError, unavailable
+from storage.errors import StorageError
 from storage.store import Store
 from storage.tables import accounts, audit_events, invitations, memberships, sessions, sign_in_failures
 
@@ -91,14 +89,7 @@ class Accounts:
 
     def __init__(self, store: Store) -> None:
         self.engine = store.engine
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except OperationalError as exc:
-            raise unavailable(exc) from exc
+        self._write = store.transaction
 
     def _audit(self, conn: Connection, by: str, action: str, city_id: int | None = None, **new: Any) -> None:
         conn.execute(

@@ -7,7 +7,7 @@ Each public method is one short transaction and takes and returns the core's typ
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -179,6 +179,10 @@ class Store:
                 yield conn
         except OperationalError as exc:
             raise unavailable(exc) from exc
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """One write transaction, for a module beside the store that shares its database (access)."""
+        return self._write()
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:

@@ -122,17 +122,20 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@pytest.fixture
-def postgres_url(request: pytest.FixtureRequest) -> str:
-    """A fresh, migrated PostgreSQL database for one test."""
-    server = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
+def clone_database(server: str, template: str) -> str:
+    """The URL of a new PostgreSQL database copied from ``template`` on ``server``."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
     admin.dispose()
     return f"{server}/{name}"
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, migrated PostgreSQL database for one test."""
+    return clone_database(request.getfixturevalue("postgres_server"), request.getfixturevalue("postgres_template"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

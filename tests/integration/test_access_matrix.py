@@ -10,13 +10,11 @@ permission table in ``access/roles.py``.
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from access.guard import GuardedStore
 from access.roles import Actor, NotAllowed, Role
@@ -24,6 +22,7 @@ from scoring.records import City, RecordedAnswer
 from storage.migrate import upgrade_database
 from storage.store import Store
 from storage.transfer import export_csv, export_json
+from tests.integration.conftest import clone_database
 
 FRAMEWORK = "scn-transatlantic"
 ACTORS = ["nobody", "viewer", "editor", "coordinator", "network admin"]
@@ -62,16 +61,11 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory, frameworks) -> tuple
 @pytest.fixture(scope="module")
 def seeded_postgres(request: pytest.FixtureRequest, frameworks) -> tuple[str, str, dict[str, dict[str, Any]]]:
     server = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
-    name = f"seeded_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
-    admin.dispose()
-    store = Store.open(f"{server}/{name}", frameworks)
+    url = clone_database(server, request.getfixturevalue("postgres_template"))
+    store = Store.open(url, frameworks)
     ids = _seed(store)
     store.engine.dispose()
-    return server, name, ids
+    return server, url.rsplit("/", 1)[1], ids
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -83,12 +77,7 @@ def world(request: pytest.FixtureRequest, tmp_path: Path, frameworks) -> Iterato
         url = f"sqlite:///{tmp_path / 'copy.db'}"
     else:
         server, template, ids = request.getfixturevalue("seeded_postgres")
-        name = f"t_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
-        admin.dispose()
-        url = f"{server}/{name}"
+        url = clone_database(server, template)
     store = Store.open(url, frameworks)
     yield store, ids
     store.engine.dispose()
