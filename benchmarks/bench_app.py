@@ -36,7 +36,7 @@ WATCH_SAVE = """(before) => {
   document.addEventListener("click", () => { window.benchClick = performance.now(); }, {capture: true, once: true});
   const saved = () => Array.from(
     document.querySelectorAll('[data-testid="stElementContainer"]:not([data-stale="true"])')
-  ).filter((e) => e.textContent.includes("Saved at")).length;
+  ).filter((e) => e.textContent.toLowerCase().includes("saved at")).length;
   const watcher = new MutationObserver(() => {
     if (window.benchSaved === null && saved() > before) {
       window.benchSaved = performance.now();
