@@ -84,7 +84,7 @@ shown = [
 ]
 st.caption(f"{len(shown)} of {len(library.practices)} practices")
 for practice in shown:
-    where = f"{practice.city}, {practice.country}" if practice.city else KINDS[practice.kind]
+    where = f"{practice.city}, {practice.country}" if practice.city else "no city: the briefs' own advice"
     with st.expander(f"{practice.title} · {where}"):
         st.markdown(practice.summary)
         st.caption(
