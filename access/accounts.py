@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -76,6 +77,12 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _stand_in_hash() -> str:
+    """A hash no password matches in practice, checked when the email is unknown so that it takes as long."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
 def _email(value: str) -> str:
     email = value.strip().casefold()
     local, _, domain = email.partition("@")
@@ -108,13 +115,14 @@ class Accounts:
         if password is not None and (problem := password_problem(password, address)):
             raise StorageError(problem)
         now = _now()
+        hashed = hash_password(password) if password is not None else None  # slow: before the transaction
         try:
             with self._write() as conn:
                 result = conn.execute(
                     insert(accounts).values(
                         email=address,
                         name=name.strip(),
-                        password_hash=hash_password(password) if password is not None else None,
+                        password_hash=hashed,
                         network_admin=network_admin,
                         created_at=now,
                         password_changed_at=now if password is not None else None,
@@ -151,12 +159,12 @@ class Accounts:
         account = self.account(account_id)
         if problem := password_problem(password, account.email):
             raise StorageError(problem)
-        now = _now()
+        now, hashed = _now(), hash_password(password)
         with self._write() as conn:
             conn.execute(
                 update(accounts)
                 .where(accounts.c.id == account_id)
-                .values(password_hash=hash_password(password), password_changed_at=now)
+                .values(password_hash=hashed, password_changed_at=now)
             )
             self._end_sessions(conn, account_id, now, "password changed")
             self._audit(conn, by, "account.password", email=account.email)
@@ -230,6 +238,7 @@ class Accounts:
         account = self.account(row.account_id)
         if problem := password_problem(password, account.email):
             raise StorageError(problem)
+        hashed = hash_password(password)
         with self._write() as conn:
             unused = invitations.c.id == row.id, invitations.c.used_at.is_(None)
             taken = conn.execute(update(invitations).where(*unused).values(used_at=now)).rowcount
@@ -238,7 +247,7 @@ class Accounts:
             conn.execute(
                 update(accounts)
                 .where(accounts.c.id == account.id)
-                .values(password_hash=hash_password(password), password_changed_at=now)
+                .values(password_hash=hashed, password_changed_at=now)
             )
             self._end_sessions(conn, account.id, now, "password changed")
             who = f"{account.name} <{account.email}>"
@@ -266,28 +275,32 @@ class Accounts:
         return longest
 
     def sign_in(self, email: str, password: str, address: str, now: datetime | None = None) -> str:
-        """A new session token for the account, or ``SignInRefused`` saying why (and how long to wait)."""
+        """A new session token for the account, or ``SignInRefused`` saying why (and how long to wait).
+
+        The password is checked outside any write transaction (a hash takes about a tenth of a
+        second), and an unknown email costs the same hash as a known one, so timing tells nothing.
+        """
         now = now or _now()
-        address_key, email_key = f"address:{address}", f"account:{email.strip().casefold()}"
-        with self._write() as conn:
+        folded = email.strip().casefold()
+        address_key, email_key = f"address:{address}", f"account:{folded}"
+        with self.engine.connect() as conn:
             wait = self._wait(conn, [email_key, address_key], now)
-            if wait > timedelta(0):
-                seconds = int(wait.total_seconds()) + 1
-                raise SignInRefused(f"Too many wrong passwords; try again in {seconds} seconds.", wait)
             row = conn.execute(
-                select(accounts).where(accounts.c.email == email.strip().casefold(), accounts.c.disabled_at.is_(None))
+                select(accounts).where(accounts.c.email == folded, accounts.c.disabled_at.is_(None))
             ).one_or_none()
-            ok = row is not None and row.password_hash is not None and verify_password(row.password_hash, password)
-            if not ok:
+        if wait > timedelta(0):
+            seconds = int(wait.total_seconds()) + 1
+            raise SignInRefused(f"Too many wrong passwords; try again in {seconds} seconds.", wait)
+        stored = row.password_hash if row is not None and row.password_hash else _stand_in_hash()
+        if not verify_password(stored, password) or row is None or row.password_hash is None:
+            with self._write() as conn:
                 conn.execute(insert(sign_in_failures), [{"subject": s, "at": now} for s in (email_key, address_key)])
                 self._audit(conn, email.strip()[:120] or "(no email)", "sign_in.failed", address=address)
-        if not ok:  # after the commit, so the failure is counted
             raise SignInRefused("The email or the password is not right.")
-        assert row is not None
         token = secrets.token_urlsafe(32)
+        fresh = hash_password(password) if needs_rehash(row.password_hash) else None
         with self._write() as conn:
-            if needs_rehash(row.password_hash):
-                fresh = hash_password(password)
+            if fresh is not None:
                 conn.execute(update(accounts).where(accounts.c.id == row.id).values(password_hash=fresh))
             conn.execute(sign_in_failures.delete().where(sign_in_failures.c.subject == email_key))
             conn.execute(
