@@ -7,10 +7,12 @@ does is recorded in the audit trail under their account's name, never a typed on
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from access.roles import Actor, NotAllowed, Operation, may
-from scoring.records import AssessmentRecord, AuditEvent, City, RecordedAnswer
+from scoring.records import AssessmentRecord, AssessmentStatus, AuditEvent, City, RecordedAnswer
 from storage.store import Store
 from storage.transfer import (
     ImportPlan,
@@ -23,7 +25,7 @@ from storage.transfer import (
     plan_import,
 )
 
-__all__ = ["GuardedStore"]
+__all__ = ["CityOverview", "GuardedStore"]
 
 _REFUSALS = {
     Operation.SEE: "You are not a member of this city.",
@@ -35,6 +37,20 @@ _REFUSALS = {
     Operation.MANAGE_CITY: "Only the city's coordinators can change its profile and members.",
     Operation.ADMINISTER: "Only a network administrator can create or delete cities and manage accounts.",
 }
+
+
+@dataclass(frozen=True)
+class CityOverview:
+    """What a network administrator sees of one city: that it exists and how far it has got, never
+    an answer or a score."""
+
+    city_id: int
+    name: str
+    country: str
+    drafts: int
+    submitted: int
+    last_submitted_on: date | None
+    shares_benchmarks: bool
 
 
 class GuardedStore:
@@ -81,6 +97,26 @@ class GuardedStore:
     def restore_city(self, city_id: int) -> City:
         self.check(Operation.ADMINISTER)
         return self.store.restore_city(city_id, self.actor.name)
+
+    def network_overview(self) -> list[CityOverview]:
+        """Every live city with the count of its drafts and submitted assessments (administrators only)."""
+        self.check(Operation.ADMINISTER)
+        rows = []
+        for city in self.store.cities():
+            records = self.store.assessments(city.id)
+            done = [r for r in records if r.status is AssessmentStatus.SUBMITTED]
+            rows.append(
+                CityOverview(
+                    city_id=city.id or 0,
+                    name=city.name,
+                    country=city.country,
+                    drafts=len(records) - len(done),
+                    submitted=len(done),
+                    last_submitted_on=max((r.submitted_at.date() for r in done if r.submitted_at), default=None),
+                    shares_benchmarks=city.share_benchmarks,
+                )
+            )
+        return rows
 
     # -- assessments -------------------------------------------------------------------------------
 

@@ -160,6 +160,23 @@ def test_each_operation_is_allowed_exactly_for_the_roles_that_may_do_it(
 
 
 @pytest.mark.parametrize("kind", ACTORS)
+def test_the_network_overview_is_for_administrators_and_holds_no_answer_or_score(
+    world: tuple[Store, dict[str, Any]], kind: str
+) -> None:
+    store, ids = world
+    guarded = GuardedStore(store, _actor(kind, ids))
+    if kind != "network admin":
+        with pytest.raises(NotAllowed):
+            guarded.network_overview()
+        return
+    overview = {row.name: row for row in guarded.network_overview()}
+    assert set(overview) == {"City A", "City B"}
+    assert (overview["City A"].drafts, overview["City A"].submitted) == (1, 1)
+    fields = set(type(overview["City A"]).__dataclass_fields__)
+    assert not fields & {"answers", "score", "scores", "index", "level"}
+
+
+@pytest.mark.parametrize("kind", ACTORS)
 def test_only_a_network_administrator_creates_a_city(world: tuple[Store, dict[str, Any]], kind: str) -> None:
     store, ids = world
     guarded = GuardedStore(store, _actor(kind, ids))
