@@ -247,18 +247,15 @@ def _pct(value: float | None) -> str:
 
 def _installed(framework_id: str, version: str) -> Framework:
     """The installed framework a file was made with, or a plain refusal."""
-    catalog = load_frameworks()
-    framework = catalog.get(framework_id)
-    if framework is None:
+    installed = load_frameworks().by_version(framework_id)
+    if not installed:
         raise ValueError(f"the file uses the framework '{framework_id}', which is not installed")
-    try:
-        return catalog.version(framework_id, version)
-    except KeyError:
-        installed = ", ".join(f.version for f in catalog.versions(framework_id))
+    if version not in installed:
         raise ValueError(
-            f"the file uses {framework_id} {version} but only {installed} is installed; import it first "
+            f"the file uses {framework_id} {version} but only {', '.join(installed)} is installed; import it first "
             "(the import maps it to the newest installed version) and work on the stored assessment"
-        ) from None
+        )
+    return installed[version]
 
 
 def _read_bytes(path: Path) -> bytes:

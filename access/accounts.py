@@ -21,9 +21,10 @@ from sqlalchemy.exc import IntegrityError
 
 from access.passwords import hash_password, needs_rehash, password_problem, verify_password
 from access.roles import Actor, NotAllowed, Operation, Role, may
+from scoring.records import utc
 from storage.errors import StorageError
 from storage.store import Store
-from storage.tables import accounts, audit_events, invitations, memberships, sessions, sign_in_failures
+from storage.tables import accounts, invitations, memberships, sessions, sign_in_failures
 
 __all__ = [
     "ABSOLUTE",
@@ -69,10 +70,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -81,6 +78,17 @@ def _digest(token: str) -> str:
 def _stand_in_hash() -> str:
     """A hash no password matches in practice, checked when the email is unknown so that it takes as long."""
     return hash_password(secrets.token_urlsafe(32))
+
+
+ACTOR_CHARS = 120
+"""What the audit trail's and an answer's "who" columns hold."""
+
+
+def _label(name: str, email: str) -> str:
+    """How the audit trail and each answer name an account, "Ana Ruiz <ana@city.example>": the name is
+    shortened, never the email, to fit ``ACTOR_CHARS``."""
+    room = ACTOR_CHARS - len(email) - 3
+    return f"{name[:room].rstrip()} <{email}>" if room > 0 else email[:ACTOR_CHARS]
 
 
 def _email(value: str) -> str:
@@ -95,13 +103,12 @@ class Accounts:
     """The accounts of the deployment, in the store's database."""
 
     def __init__(self, store: Store) -> None:
+        self._store = store
         self.engine = store.engine
         self._write = store.transaction
 
     def _audit(self, conn: Connection, by: str, action: str, city_id: int | None = None, **new: Any) -> None:
-        conn.execute(
-            insert(audit_events).values(at=_now(), actor=by, action=action, city_id=city_id, new_value=new or None)
-        )
+        self._store.audit(conn, by, action, city_id=city_id, new=new or None)
 
     # -- accounts ----------------------------------------------------------------------------------
 
@@ -110,8 +117,8 @@ class Accounts:
     ) -> Account:
         """Create an account; a password, when given, must meet the rules (``password_problem``)."""
         address = _email(email)
-        if not name.strip():
-            raise StorageError("Give the person's name.")
+        if not name.strip() or len(name.strip()) > 120:
+            raise StorageError("Give the person's name, in up to 120 characters.")
         if password is not None and (problem := password_problem(password, address)):
             raise StorageError(problem)
         now = _now()
@@ -195,7 +202,7 @@ class Accounts:
             rows = conn.execute(select(memberships).where(memberships.c.account_id == account_id)).all()
         return Actor(
             account_id=account.id,
-            name=f"{account.name} <{account.email}>",
+            name=_label(account.name, account.email),
             roles={row.city_id: Role(row.role) for row in rows},
             network_admin=account.network_admin,
         )
@@ -233,7 +240,7 @@ class Accounts:
         gone = "This invitation link is no longer valid; ask your coordinator for a new one."
         with self.engine.connect() as conn:
             row = conn.execute(select(invitations).where(invitations.c.token_hash == _digest(token))).one_or_none()
-        if row is None or row.used_at is not None or _aware(row.expires_at) < now:
+        if row is None or row.used_at is not None or utc(row.expires_at) < now:
             raise StorageError(gone)
         account = self.account(row.account_id)
         if problem := password_problem(password, account.email):
@@ -250,7 +257,7 @@ class Accounts:
                 .values(password_hash=hashed, password_changed_at=now)
             )
             self._end_sessions(conn, account.id, now, "password changed")
-            who = f"{account.name} <{account.email}>"
+            who = _label(account.name, account.email)
             self._audit(conn, who, "invitation.accept", city_id=row.city_id, email=account.email)
             self._set_member(conn, account, row.city_id, Role(row.role), who)
         return self.account(account.id)
@@ -262,7 +269,7 @@ class Accounts:
         longest = timedelta(0)
         for subject in subjects:
             times = [
-                _aware(t)
+                utc(t)
                 for t in conn.execute(
                     select(sign_in_failures.c.at).where(
                         sign_in_failures.c.subject == subject, sign_in_failures.c.at > now - WINDOW
@@ -306,7 +313,7 @@ class Accounts:
             conn.execute(
                 insert(sessions).values(token_hash=_digest(token), account_id=row.id, created_at=now, last_seen_at=now)
             )
-            self._audit(conn, f"{row.name} <{row.email}>", "sign_in", address=address)
+            self._audit(conn, _label(row.name, row.email), "sign_in", address=address)
         return token
 
     def session(self, token: str, now: datetime | None = None) -> Actor | None:
@@ -316,8 +323,8 @@ class Accounts:
             row = conn.execute(select(sessions).where(sessions.c.token_hash == _digest(token))).one_or_none()
             if row is None or row.ended_at is not None:
                 return None
-            if now - _aware(row.last_seen_at) > IDLE or now - _aware(row.created_at) > ABSOLUTE:
-                why = "idle" if now - _aware(row.last_seen_at) > IDLE else "too old"
+            if now - utc(row.last_seen_at) > IDLE or now - utc(row.created_at) > ABSOLUTE:
+                why = "idle" if now - utc(row.last_seen_at) > IDLE else "too old"
                 conn.execute(update(sessions).where(sessions.c.id == row.id).values(ended_at=now, ended_why=why))
                 return None
             conn.execute(update(sessions).where(sessions.c.id == row.id).values(last_seen_at=now))

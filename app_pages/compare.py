@@ -205,7 +205,7 @@ if len(trend_records) >= 3:
             latest,
             store().answers(latest.id or 0),
             [(r, store().answers(r.id or 0)) for r in earlier],
-            versions={f.version: f for f in store().frameworks.versions(latest.framework_id)},
+            versions=store().frameworks.by_version(latest.framework_id),
             generated_at=datetime.now(UTC),
         )
         return figures.changes(trend)

@@ -116,7 +116,7 @@ def about_question(framework: Framework, question: Question) -> None:
     if question.weight_basis is not None:
         parts.append(
             f"**Weight {question.weight:g}** in its theme's score, set by the briefs' words "
-            f"“{md(question.weight_basis.quote)}” ({brief_name(framework, question.weight_basis.seed)}, "
+            f"“{md(question.weight_basis.quote)}” ({framework.brief_for_seed(question.weight_basis.seed).short_name}, "
             f"line {question.weight_basis.line})."
         )
     if question.not_applicable_when is not None:
@@ -128,15 +128,6 @@ def about_question(framework: Framework, question: Question) -> None:
     if parts:
         with st.expander("About this question"):
             st.markdown("\n\n".join(parts))
-
-
-def brief_name(framework: Framework, seed: str) -> str:
-    """A short name for the brief behind a seed file, e.g. "2024 brief"."""
-    try:
-        brief = framework.brief_for_seed(seed)
-    except KeyError:
-        return seed
-    return f"{brief.year} brief" if brief.id.startswith("brief") else "initiative overview"
 
 
 def fill_from_store(record_id: int, question: Question, answer: RecordedAnswer | None) -> None:

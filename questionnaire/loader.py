@@ -224,6 +224,10 @@ class FrameworkCatalog(Mapping[str, Framework]):
         found = [f for (fid, _), f in self._all.items() if fid == framework_id]
         return sorted(found, key=lambda f: _version_key(f.version))
 
+    def by_version(self, framework_id: str) -> dict[str, Framework]:
+        """Every installed version of ``framework_id``, keyed by its version string."""
+        return {f.version: f for f in self.versions(framework_id)}
+
     def all(self) -> list[Framework]:
         """Every installed framework version, by id then version."""
         return sorted(self._all.values(), key=lambda f: (f.id, _version_key(f.version)))

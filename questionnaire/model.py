@@ -68,6 +68,11 @@ class Brief(_Frozen):
     seed: str = Field(description="File name of the plain-text copy the line numbers refer to")
     url: str = Field(pattern=r"^https://")
 
+    @property
+    def short_name(self) -> str:
+        """How a citation names it in a sentence: "2024 brief", or "overview page" for the initiative's page."""
+        return f"{self.year} brief" if self.id.startswith("brief") else "overview page"
+
 
 class Source(_Frozen):
     """A passage of a brief: seed file, 1-based line and a short phrase quoted from that line.

@@ -112,8 +112,7 @@ def weights_table(framework: Framework) -> str:
         if basis is None:
             rows.append(f"| {question.id} | {question.weight:g} | (every question weighs the same) | |")
             continue
-        brief = framework.brief_for_seed(basis.seed)
-        where = f"{brief.year} brief" if brief.id.startswith("brief") else "overview page"
+        where = framework.brief_for_seed(basis.seed).short_name
         quote = basis.quote.replace("|", "\\|")
         rows.append(f"| {question.id} | {question.weight:g} | “{quote}” | {where}, line {basis.line} |")
     return "\n".join(rows) + "\n"

@@ -437,8 +437,8 @@ def build_context(
     comparison = None
     if previous_pair is not None:
         after = answers_frame(framework, given, assessment="after")
-        old = installed.get(previous_pair[0].framework_version)
-        if old is not None and old.id == framework.id:
+        old = installed.get(previous_pair[0].framework_version)  # same id: ``earlier`` was filtered above
+        if old is not None:
             before = answers_frame(old, previous_pair[1], assessment="before")
             comparison = compare(framework, before, after, before_framework=old)
         else:
@@ -446,11 +446,9 @@ def build_context(
             comparison = compare(framework, before, after)
     # scores on two scales (the levels changed meaning) are set side by side, never subtracted
     scored_alike = comparison is not None and not comparison.scale_changed
-    deltas = (
-        comparison.themes.set_index("theme_id")["delta"]
-        if comparison is not None and scored_alike
-        else pd.Series(dtype=float)
-    )
+    deltas = pd.Series(dtype=float)
+    if comparison is not None and scored_alike:
+        deltas = comparison.themes.set_index("theme_id")["delta"]
 
     themes: list[ThemeSection] = []
     for row, theme in zip(summary.themes.itertuples(), framework.themes, strict=True):

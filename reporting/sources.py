@@ -77,7 +77,7 @@ def context_from_store(
         record,
         store.answers(assessment_id),
         earlier,
-        versions={f.version: f for f in store.frameworks.versions(framework.id)},
+        versions=store.frameworks.by_version(framework.id),
         library=practice_library(framework.id, framework.version),
         peers=peers_from_store(store, framework, city.id),
         generated_at=now or datetime.now(UTC),

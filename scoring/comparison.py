@@ -33,8 +33,8 @@ class Comparison:
     before_id, theme_id, before_status, before_level, after_status, after_level, change.
     ``comparable_share``: the share of current questions whose earlier answer is comparable (1.0
     within one framework version; across versions it counts the answers kept at unchanged levels
-    too); ``scale_changed``: the levels meant something else before
-    (scores then sit on different scales and their difference is read with care).
+    too); ``scale_changed``: the levels meant something else before, so the scores sit on different
+    scales (``delta`` is still worked out here; the report and the app do not show it then).
     """
 
     themes: pd.DataFrame
@@ -57,7 +57,9 @@ class Comparisons:
     ``themes``: before_assessment, after_assessment, theme_id, before, after, delta.
     ``overall``: before_assessment, after_assessment, before, after, delta.
     ``items``: before_assessment, after_assessment, question_id, before_id, theme_id, before_status,
-    before_level, after_status, after_level, change.
+    before_level, after_status, after_level, change. ``comparable_share``: the share of current
+    questions whose earlier answers are comparable at every level (``compare`` counts, for one pair,
+    the answers kept at unchanged levels too).
     """
 
     themes: pd.DataFrame

@@ -192,7 +192,7 @@ class Store:
         except OperationalError as exc:
             raise unavailable(exc) from exc
 
-    def _audit(
+    def audit(
         self,
         conn: Connection,
         by: str,
@@ -204,6 +204,7 @@ class Store:
         old: Any = None,
         new: Any = None,
     ) -> None:
+        """Add an event to the audit trail inside the transaction ``conn`` (access uses it too)."""
         conn.execute(
             insert(audit_events).values(
                 at=_now(),
@@ -252,7 +253,7 @@ class Store:
     def _insert_city(self, conn: Connection, city: City, by: str) -> int:
         values = _city_values(city)
         city_id = _new_id(conn.execute(insert(cities).values(**values, created_at=_now())))
-        self._audit(conn, by, "city.create", city_id=city_id, new=city.model_dump(mode="json", exclude={"id"}))
+        self.audit(conn, by, "city.create", city_id=city_id, new=city.model_dump(mode="json", exclude={"id"}))
         return city_id
 
     def update_city(self, city: City, by: str) -> City:
@@ -270,7 +271,7 @@ class Store:
 
     def _update_city(self, conn: Connection, old: Row[Any], city: City, by: str) -> None:
         conn.execute(update(cities).where(cities.c.id == old.id).values(**_city_values(city)))
-        self._audit(
+        self.audit(
             conn,
             by,
             "city.update",
@@ -310,7 +311,7 @@ class Store:
             if confirm.strip() != row.name:
                 raise ConfirmationRequired(f"To delete {row.name}, type its name exactly to confirm.")
             conn.execute(update(cities).where(cities.c.id == city_id).values(deleted_at=_now()))
-            self._audit(conn, by, "city.delete", city_id=city_id, old={"name": row.name})
+            self.audit(conn, by, "city.delete", city_id=city_id, old={"name": row.name})
 
     def _undelete(self, conn: Connection, table: Table, row_id: int, what: str) -> None:
         done = conn.execute(
@@ -325,7 +326,7 @@ class Store:
         try:
             with self._write() as conn:
                 self._undelete(conn, cities, city_id, "city")
-                self._audit(conn, by, "city.restore", city_id=city_id)
+                self.audit(conn, by, "city.restore", city_id=city_id)
                 return _city(self._city_row(conn, city_id))
         except IntegrityError:
             raise StorageError(
@@ -420,7 +421,7 @@ class Store:
                 carried, left_behind = self._carry(conn, framework, base)
             new_id = self._insert_assessment(conn, record)
             self._insert_answers(conn, new_id, carried)
-            self._audit(
+            self.audit(
                 conn,
                 by,
                 "assessment.start",
@@ -492,7 +493,7 @@ class Store:
                 .where(assessments.c.id == assessment_id)
                 .values(targets=record.targets, version=row.version + 1)
             )
-            self._audit(
+            self.audit(
                 conn,
                 by,
                 "assessment.targets",
@@ -519,7 +520,7 @@ class Store:
             count = conn.execute(
                 select(func.count()).select_from(answers).where(answers.c.assessment_id == assessment_id)
             ).scalar_one()
-            self._audit(
+            self.audit(
                 conn,
                 by,
                 "assessment.submit",
@@ -555,7 +556,7 @@ class Store:
             new_id = self._insert_assessment(conn, record)
             kept = [_answer(r) for r in conn.execute(select(answers).where(answers.c.assessment_id == assessment_id))]
             self._insert_answers(conn, new_id, [a.model_copy(update={"version": 1}) for a in kept])
-            self._audit(
+            self.audit(
                 conn,
                 by,
                 "assessment.reopen",
@@ -563,7 +564,7 @@ class Store:
                 assessment_id=assessment_id,
                 new={"new_version": new_id},
             )
-            self._audit(
+            self.audit(
                 conn,
                 by,
                 "assessment.start",
@@ -581,7 +582,7 @@ class Store:
             if confirm.strip() != row.title:
                 raise ConfirmationRequired(f"To delete “{row.title}”, type its title exactly to confirm.")
             conn.execute(update(assessments).where(assessments.c.id == assessment_id).values(deleted_at=_now()))
-            self._audit(
+            self.audit(
                 conn,
                 by,
                 "assessment.delete",
@@ -597,7 +598,7 @@ class Store:
             with self._write() as conn:
                 self._undelete(conn, assessments, assessment_id, "assessment")
                 row = self._assessment_row(conn, assessment_id)
-                self._audit(conn, by, "assessment.restore", city_id=row.city_id, assessment_id=assessment_id)
+                self.audit(conn, by, "assessment.restore", city_id=row.city_id, assessment_id=assessment_id)
                 return _assessment(row)
         except IntegrityError:
             raise StorageError(
@@ -655,7 +656,7 @@ class Store:
                     carried_over=False,
                 )
             )
-        self._audit(
+        self.audit(
             conn,
             by,
             action,
@@ -690,7 +691,7 @@ class Store:
                 return stored  # the same answer again: nothing to do
             given = answer.model_copy(update={"answered_by": by, "answered_at": _now(), "carried_over": False})
             if stored is not None and not unchanged and stored.version != expected_version:
-                self._audit(
+                self.audit(
                     conn,
                     by,
                     "answer.conflict",
@@ -826,7 +827,7 @@ class Store:
         record = record.model_copy(update={"city_id": city_id})
         new_id = self._insert_assessment(conn, record, digest=digest)
         self._insert_answers(conn, new_id, [a.model_copy(update={"version": 1}) for a in given])
-        self._audit(
+        self.audit(
             conn,
             by,
             "assessment.import",

@@ -172,12 +172,11 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
     (``check_assessment``), so whatever is imported can be scored, exported and reported.
     """
     file = read_portable(data)
-    try:  # the file's own version when it is installed, else the newest one through its crosswalk
-        framework = store.framework(file.framework.id)
-        if any(f.version == file.framework.version for f in store.frameworks.versions(framework.id)):
-            framework = store.framework(file.framework.id, file.framework.version)
-    except StorageError as exc:  # the framework is not installed
-        raise ImportRefused([str(exc)]) from None
+    installed = store.frameworks.by_version(file.framework.id)
+    if not installed:
+        raise ImportRefused([f"The framework '{file.framework.id}' is not installed."])
+    # the file's own version when it is installed, else the newest one through its crosswalk
+    framework = installed.get(file.framework.version) or store.framework(file.framework.id)
     given = file.recorded_answers()
     profile = file.city_profile()
     left_behind: list[str] = []

@@ -172,3 +172,20 @@ def test_an_invitation_expires_after_a_week_and_only_coordinators_invite(people:
     with pytest.raises(NotAllowed):
         people.invite("fay@riverton.example", "Fay", other.id or 0, Role.VIEWER, coordinator, now=T0)
     assert people.find("fay@riverton.example") is None  # a refused invitation creates no account
+
+
+def test_a_long_name_and_email_still_fit_the_audit_trail_and_every_answer(people: Accounts, store: Store) -> None:
+    from access.guard import GuardedStore
+    from scoring.records import RecordedAnswer
+
+    email = f"{'a' * 40}@riverton-municipal-services.example"  # 76 characters
+    account = people.add(email, "Ana " + "Maria " * 19, "Set-up", password=GOOD)  # 118 characters
+    city = _city(store)
+    people.add_member(account.id, city.id or 0, Role.EDITOR, "Set-up")
+    draft = store.start_assessment(city.id or 0, "2026", "Set-up", framework_id="scn-transatlantic")
+    actor = people.session(people.sign_in(email, GOOD, "10.0.0.1"))
+    assert actor is not None and len(actor.name) <= 120 and actor.name.endswith(f"<{email}>")
+    saved = GuardedStore(store, actor).save_answer(draft.id or 0, RecordedAnswer(question_id="Q1.1", level=2))
+    assert saved.answered_by == actor.name
+    with pytest.raises(StorageError, match="up to 120 characters"):
+        people.add("bo@riverton.example", "B" * 121, "Set-up", password=GOOD)

@@ -65,7 +65,7 @@ def test_a_level_reached_by_writing_something_down_is_refused(v2: Framework) -> 
     levels = {**v2.question("S.10").levels, 2: {"en": "The register is documented and kept on file."}}
     problems = _about_s10(rule_problems(_strict(v2, levels=levels)))
     assert "S.10 level 2: 'documented' makes the level depend on paper" in problems
-    assert rule_problems(_strict(v2)) == [p for p in rule_problems(_strict(v2)) if not p.startswith("S.10 level")]
+    assert not any(p.startswith("S.10 level") for p in rule_problems(_strict(v2)))  # its own levels are fine
     assert any(p.startswith("scale level 2") for p in rule_problems(_strict(v2)))  # "Written down."
 
 
