@@ -5,13 +5,13 @@ import streamlit as st
 from app_pages import access
 from app_pages.common import (
     PAGES,
+    actor,
     current_assessment,
     current_city,
     incident,
     keep_place_in_url,
     md,
     status_label,
-    who,
 )
 from questionnaire.problems import problems_of
 from scoring.answers import AnswerError
@@ -22,23 +22,45 @@ st.set_page_config(
     layout="wide",
 )
 
-pages = {
-    "Start": [
-        st.Page(PAGES["home"], title="Home", icon=":material/home:", default=True),
-        st.Page(PAGES["who"], title="Who is answering", icon=":material/badge:", url_path="who"),
-        st.Page(PAGES["city"], title="City profile", icon=":material/location_city:", url_path="city"),
-    ],
-    "Assessment": [
-        st.Page(PAGES["questionnaire"], title="Questionnaire", icon=":material/checklist:", url_path="questionnaire"),
-        st.Page(PAGES["results"], title="Results", icon=":material/insights:", url_path="results"),
-        st.Page(PAGES["compare"], title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page(PAGES["report"], title="Report and data", icon=":material/description:", url_path="report"),
-    ],
-    "Reference": [
-        st.Page(PAGES["framework"], title="Framework", icon=":material/menu_book:", url_path="framework"),
-        st.Page(PAGES["practices"], title="Practices", icon=":material/lightbulb:", url_path="practices"),
-    ],
-}
+
+def show_incident(exc: BaseException) -> None:
+    """The last line of defence: an incident number, never a traceback."""
+    st.error(
+        f"Something went wrong on this page (incident {incident(exc)}). Your saved answers are safe. "
+        "Reload the page to continue; if it happens again, give your administrator the incident number."
+    )
+
+
+try:
+    person = actor()  # asked of the database on every run: a session ended elsewhere ends here too
+except Exception as exc:  # noqa: BLE001 - the store is out of reach: say so, show nothing else
+    show_incident(exc)
+    st.stop()
+if person is None:
+    pages = {"Start": [st.Page(PAGES["sign_in"], title="Sign in", icon=":material/login:", default=True)]}
+else:
+    pages = {
+        "Start": [
+            st.Page(PAGES["home"], title="Home", icon=":material/home:", default=True),
+            st.Page(PAGES["city"], title="City profile", icon=":material/location_city:", url_path="city"),
+            st.Page(PAGES["members"], title="Members", icon=":material/group:", url_path="members"),
+        ],
+        "Assessment": [
+            st.Page(
+                PAGES["questionnaire"], title="Questionnaire", icon=":material/checklist:", url_path="questionnaire"
+            ),
+            st.Page(PAGES["results"], title="Results", icon=":material/insights:", url_path="results"),
+            st.Page(PAGES["compare"], title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+            st.Page(PAGES["report"], title="Report and data", icon=":material/description:", url_path="report"),
+        ],
+        "Reference": [
+            st.Page(PAGES["framework"], title="Framework", icon=":material/menu_book:", url_path="framework"),
+            st.Page(PAGES["practices"], title="Practices", icon=":material/lightbulb:", url_path="practices"),
+        ],
+        "You": [st.Page(PAGES["account"], title="Your account", icon=":material/badge:", url_path="account")],
+    }
+    if person.network_admin:
+        pages["You"].insert(0, st.Page(PAGES["network"], title="Network", icon=":material/hub:", url_path="network"))
 page = st.navigation(pages, position="hidden")
 keep_place_in_url()
 access.install()
@@ -52,11 +74,15 @@ with st.sidebar:
             for entry in entries:
                 st.page_link(entry)
     st.divider()
-    city, record = current_city(), current_assessment()
-    st.caption(f"City: **{md(city.name)}**" if city else "No city chosen yet")
-    if record:
-        st.caption(f"Assessment: **{md(record.title)}** · {status_label(record)}")
-    st.caption(f"Answering as: **{md(who() or '')}**" if who() else "Not signed in as anyone yet")
+    if person is None:
+        st.caption("Not signed in")
+    else:
+        city, record = current_city(), current_assessment()
+        st.caption(f"City: **{md(city.name)}**" if city else "No city chosen yet")
+        if record:
+            st.caption(f"Assessment: **{md(record.title)}** · {status_label(record)}")
+        role = person.role_in(city.id or 0) if city else None
+        st.caption(f"Signed in as **{md(person.name)}**" + (f" · {role.value}" if role else ""))
 
 try:
     page.run()
@@ -67,9 +93,5 @@ except AnswerError as exc:  # a record stored before the store checked what scor
         + ". Correct the city profile (or the answer named) and the page works again; nothing was changed."
     )
 except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback reaches the user
-    code = incident(exc)
-    st.error(
-        f"Something went wrong on this page (incident {code}). Your saved answers are safe. "
-        "Reload the page to continue; if it happens again, give your administrator the incident number."
-    )
+    show_incident(exc)
 access.after_run()

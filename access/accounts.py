@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from access.passwords import hash_password, needs_rehash, password_problem, verify_password
-from access.roles import Actor, NotAllowed, Operation, Role, may
+from access.roles import CITY_ROLES, Actor, NotAllowed, Operation, Role, may
 from scoring.records import utc
 from storage.errors import StorageError
 from storage.store import Store
-from storage.tables import accounts, invitations, memberships, sessions, sign_in_failures
+from storage.tables import accounts, cities, invitations, memberships, sessions, sign_in_failures
 
 __all__ = [
     "ABSOLUTE",
@@ -34,6 +35,7 @@ __all__ = [
     "IDLE",
     "INVITATION_LIFETIME",
     "MAX_WAIT",
+    "Member",
     "SignInRefused",
 ]
 
@@ -43,6 +45,7 @@ FREE_FAILURES = 5
 """Wrong passwords allowed within ``WINDOW`` before each further try must wait."""
 WINDOW = timedelta(minutes=15)
 INVITATION_LIFETIME = timedelta(days=7)
+SEEN_EVERY = timedelta(minutes=1)
 MAX_WAIT = timedelta(seconds=60)
 """The longest the owner of an account waits after any number of wrong tries by anyone."""
 
@@ -56,6 +59,18 @@ class Account:
     name: str
     network_admin: bool
     has_password: bool
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person's place in one city, as its coordinators see it."""
+
+    account_id: int
+    name: str
+    email: str
+    role: Role
+    pending: bool
+    """Invited but has not set a password yet (and does not sign in through a provider)."""
 
 
 class SignInRefused(StorageError):
@@ -116,15 +131,38 @@ class Accounts:
         self, email: str, name: str, by: str, *, password: str | None = None, network_admin: bool = False
     ) -> Account:
         """Create an account; a password, when given, must meet the rules (``password_problem``)."""
+        address, hashed = self._checked(email, name, password)
+        with self._write() as conn:
+            new_id = self._insert(conn, address, name, hashed, network_admin, by)
+        return self.account(new_id)
+
+    def add_first(self, email: str, name: str, password: str) -> Account:
+        """The deployment's first account, a network administrator. Refused once any account exists;
+        of two tries at once, one wins."""
+        address, hashed = self._checked(email, name, password)
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":  # SQLite's write transaction already excludes others
+                conn.execute(text("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE"))
+            if conn.execute(select(func.count()).select_from(accounts)).scalar_one():
+                raise StorageError("The first account exists already: sign in instead.")
+            new_id = self._insert(conn, address, name, hashed, True, _label(name.strip(), address))
+        return self.account(new_id)
+
+    def _checked(self, email: str, name: str, password: str | None) -> tuple[str, str | None]:
+        """The case-folded email and the password's hash (slow: made before any transaction opens)."""
         address = _email(email)
         if not name.strip() or len(name.strip()) > 120:
             raise StorageError("Give the person's name, in up to 120 characters.")
         if password is not None and (problem := password_problem(password, address)):
             raise StorageError(problem)
+        return address, hash_password(password) if password is not None else None
+
+    def _insert(
+        self, conn: Connection, address: str, name: str, hashed: str | None, network_admin: bool, by: str
+    ) -> int:
         now = _now()
-        hashed = hash_password(password) if password is not None else None  # slow: before the transaction
         try:
-            with self._write() as conn:
+            with conn.begin_nested():
                 result = conn.execute(
                     insert(accounts).values(
                         email=address,
@@ -132,14 +170,13 @@ class Accounts:
                         password_hash=hashed,
                         network_admin=network_admin,
                         created_at=now,
-                        password_changed_at=now if password is not None else None,
+                        password_changed_at=now if hashed is not None else None,
                     )
                 )
-                new_id = result.inserted_primary_key[0] if result.inserted_primary_key else 0
-                self._audit(conn, by, "account.add", email=address, network_admin=network_admin)
         except IntegrityError:
             raise StorageError(f"An account for {address} already exists.") from None
-        return self.account(int(new_id))
+        self._audit(conn, by, "account.add", email=address, network_admin=network_admin)
+        return int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
 
     def account(self, account_id: int) -> Account:
         with self.engine.connect() as conn:
@@ -151,9 +188,7 @@ class Accounts:
     def find(self, email: str) -> Account | None:
         """The account with this email, if any."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(accounts.c.id).where(accounts.c.email == email.strip().casefold())
-            ).one_or_none()
+            row = conn.execute(select(accounts.c.id).where(accounts.c.email == email.strip().casefold())).one_or_none()
         return None if row is None else self.account(row.id)
 
     def count(self) -> int:
@@ -207,13 +242,125 @@ class Accounts:
             network_admin=account.network_admin,
         )
 
+    def members(self, city_id: int, by: Actor) -> list[Member]:
+        """The city's members by role and name (members of the city and administrators may see them)."""
+        if not may(by, Operation.SEE, city_id):
+            raise NotAllowed("You are not a member of this city.")
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(accounts.c.id, accounts.c.name, accounts.c.email, accounts.c.password_hash, memberships.c.role)
+                .join(memberships, memberships.c.account_id == accounts.c.id)
+                .where(memberships.c.city_id == city_id)
+            ).all()
+        order = {role: n for n, role in enumerate(reversed(CITY_ROLES))}
+        found = [Member(r.id, r.name, r.email, Role(r.role), r.password_hash is None) for r in rows]
+        return sorted(found, key=lambda m: (order[m.role], m.name.casefold()))
+
+    def change_role(self, account_id: int, city_id: int, role: Role | None, by: Actor) -> None:
+        """Give a member another role in the city, or remove them (``role`` None). Only the city's
+        coordinators may; a city always keeps at least one coordinator."""
+        if not (may(by, Operation.MANAGE_CITY, city_id) or may(by, Operation.ADMINISTER)):
+            raise NotAllowed("Only the city's coordinators can change its members.")
+        account = self.account(account_id)
+        with self._write() as conn:
+            current = conn.execute(
+                select(memberships.c.id, memberships.c.role).where(
+                    memberships.c.account_id == account_id, memberships.c.city_id == city_id
+                )
+            ).one_or_none()
+            if current is None:
+                raise StorageError(f"{account.name} is not a member of this city.")
+            coordinators = conn.execute(
+                select(func.count())
+                .select_from(memberships)
+                .where(memberships.c.city_id == city_id, memberships.c.role == Role.COORDINATOR.value)
+            ).scalar_one()
+            if current.role == Role.COORDINATOR.value and role is not Role.COORDINATOR and coordinators <= 1:
+                raise StorageError("A city needs at least one coordinator: make someone else coordinator first.")
+            if role is None:
+                conn.execute(memberships.delete().where(memberships.c.id == current.id))
+                self._audit(conn, by.name, "membership.remove", city_id=city_id, email=account.email)
+            else:
+                self._set_member(conn, account, city_id, role, by.name)
+
+    def all(self, by: Actor) -> list[Account]:
+        """Every account of the deployment (network administrators only)."""
+        if not may(by, Operation.ADMINISTER):
+            raise NotAllowed("Only a network administrator can see every account.")
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(accounts).order_by(accounts.c.name, accounts.c.email)).all()
+        return [Account(r.id, r.email, r.name, r.network_admin, r.password_hash is not None) for r in rows]
+
+    def change_password(self, token: str, current: str, new: str, now: datetime | None = None) -> None:
+        """The signed-in person changes their own password: the current one must be right; every other
+        session of the account ends, this one goes on."""
+        now = now or _now()
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(sessions.c.id.label("session_id"), accounts)
+                .join(accounts, accounts.c.id == sessions.c.account_id)
+                .where(sessions.c.token_hash == _digest(token), sessions.c.ended_at.is_(None))
+            ).one_or_none()
+        if row is None or row.password_hash is None:
+            raise StorageError("Sign in again to change your password.")
+        if not verify_password(row.password_hash, current):
+            raise StorageError("Your current password is not right; nothing was changed.")
+        if problem := password_problem(new, row.email):
+            raise StorageError(problem)
+        hashed = hash_password(new)
+        with self._write() as conn:
+            conn.execute(
+                update(accounts)
+                .where(accounts.c.id == row.id)
+                .values(password_hash=hashed, password_changed_at=now)
+            )
+            conn.execute(
+                update(sessions)
+                .where(sessions.c.account_id == row.id, sessions.c.ended_at.is_(None), sessions.c.id != row.session_id)
+                .values(ended_at=now, ended_why="password changed")
+            )
+            self._audit(conn, _label(row.name, row.email), "account.password", email=row.email)
+
+    def from_identity(
+        self, email: str, name: str, roles: Mapping[int, Role] | None, network_admin: bool = False
+    ) -> Actor:
+        """The person a city's identity provider vouches for. The first sign-in creates their account
+        (without a password). When the provider states roles (``roles``), they replace the ones stored;
+        otherwise the roles given in this app count."""
+        address = _email(email)
+        account = self.find(address) or self.add(address, name.strip() or address, "identity provider")
+        label = _label(account.name, account.email)
+        if roles is not None:
+            with self._write() as conn:
+                held = {
+                    r.city_id: r.role
+                    for r in conn.execute(select(memberships).where(memberships.c.account_id == account.id))
+                }
+                known = {r.id for r in conn.execute(select(cities.c.id).where(cities.c.id.in_(list(roles))))}
+                for city_id, role in roles.items():
+                    if city_id in known and held.get(city_id) != role.value:
+                        self._set_member(conn, account, city_id, role, label)
+                for city_id in set(held) - set(roles):
+                    conn.execute(
+                        memberships.delete().where(
+                            memberships.c.account_id == account.id, memberships.c.city_id == city_id
+                        )
+                    )
+                    self._audit(conn, label, "membership.remove", city_id=city_id, email=account.email)
+                if account.network_admin != network_admin:
+                    conn.execute(
+                        update(accounts).where(accounts.c.id == account.id).values(network_admin=network_admin)
+                    )
+                    self._audit(conn, label, "account.admin", email=account.email, network_admin=network_admin)
+        return self.actor(account.id)
+
     # -- invitations -------------------------------------------------------------------------------
 
     def invite(self, email: str, name: str, city_id: int, role: Role, by: Actor, now: datetime | None = None) -> str:
         """A one-time token for a link that lets the person set a password and join ``city_id`` as
-        ``role``; only the city's coordinators may invite. No email is sent: the coordinator passes
-        the link on."""
-        if not may(by, Operation.MANAGE_CITY, city_id):
+        ``role``; only the city's coordinators and network administrators may invite. No email is sent:
+        the link is passed on by hand. For an account that has a password, the link sets a new one."""
+        if not (may(by, Operation.MANAGE_CITY, city_id) or may(by, Operation.ADMINISTER)):
             raise NotAllowed("Only the city's coordinators can invite members.")
         now = now or _now()
         account = self.find(email) or self.add(email, name, by.name)
@@ -317,29 +464,46 @@ class Accounts:
         return token
 
     def session(self, token: str, now: datetime | None = None) -> Actor | None:
-        """The signed-in person of ``token``, or None when it is unknown, ended or timed out."""
+        """The signed-in person of ``token``, or None when it is unknown, ended, timed out or its
+        account disabled. Use is written down at most once a minute (``SEEN_EVERY``), so opening
+        pages does not queue behind answers being saved."""
         now = now or _now()
-        with self._write() as conn:
-            row = conn.execute(select(sessions).where(sessions.c.token_hash == _digest(token))).one_or_none()
-            if row is None or row.ended_at is not None:
-                return None
-            if now - utc(row.last_seen_at) > IDLE or now - utc(row.created_at) > ABSOLUTE:
-                why = "idle" if now - utc(row.last_seen_at) > IDLE else "too old"
-                conn.execute(update(sessions).where(sessions.c.id == row.id).values(ended_at=now, ended_why=why))
-                return None
-            conn.execute(update(sessions).where(sessions.c.id == row.id).values(last_seen_at=now))
-            account_id = row.account_id
-        return self.actor(account_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(sessions, accounts.c.disabled_at)
+                .join(accounts, accounts.c.id == sessions.c.account_id)
+                .where(sessions.c.token_hash == _digest(token))
+            ).one_or_none()
+        if row is None or row.ended_at is not None:
+            return None
+        why = (
+            "account disabled"
+            if row.disabled_at is not None
+            else "idle"
+            if now - utc(row.last_seen_at) > IDLE
+            else "too old"
+            if now - utc(row.created_at) > ABSOLUTE
+            else None
+        )
+        if why is not None or now - utc(row.last_seen_at) > SEEN_EVERY:
+            with self._write() as conn:
+                ended = {"ended_at": now, "ended_why": why} if why else {"last_seen_at": now}
+                conn.execute(update(sessions).where(sessions.c.id == row.id).values(**ended))
+        return None if why else self.actor(row.account_id)
 
     def sign_out(self, token: str, now: datetime | None = None) -> None:
-        """End the session of ``token`` (nothing happens for an unknown one)."""
+        """End the session of ``token`` (nothing happens for an unknown or ended one)."""
         now = now or _now()
         with self._write() as conn:
-            conn.execute(
-                update(sessions)
+            row = conn.execute(
+                select(sessions.c.id, accounts.c.name, accounts.c.email)
+                .join(accounts, accounts.c.id == sessions.c.account_id)
                 .where(sessions.c.token_hash == _digest(token), sessions.c.ended_at.is_(None))
-                .values(ended_at=now, ended_why="signed out")
-            )
+            ).one_or_none()
+            if row is None:
+                return
+            conn.execute(update(sessions).where(sessions.c.id == row.id).values(ended_at=now, ended_why="signed out"))
+            self._audit(conn, _label(row.name, row.email), "sign_out")
 
     def _end_sessions(self, conn: Connection, account_id: int, now: datetime, why: str) -> None:
         conn.execute(

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from access.roles import Actor, NotAllowed, Operation, may
+import pandas as pd
+
+from access.roles import Actor, NotAllowed, Operation, Role, may
+from questionnaire.loader import FrameworkCatalog
+from questionnaire.model import Framework
+from reporting.context import ReportContext, ReportVariant
+from reporting.sources import benchmark_from_store, context_from_store
 from scoring.records import AssessmentRecord, AssessmentStatus, AuditEvent, City, RecordedAnswer
+from storage.demo import create_demo
 from storage.store import Store
 from storage.transfer import (
     ImportPlan,
@@ -82,9 +89,25 @@ class GuardedStore:
         self.check(Operation.SEE, city_id)
         return self.store.city(city_id)
 
-    def create_city(self, city: City) -> City:
+    def create_city(self, city: City, join: bool = True) -> City:
+        """A new city (administrators only); with ``join`` its creator is its first coordinator."""
         self.check(Operation.ADMINISTER)
-        return self.store.create_city(city, self.actor.name)
+        made = self.store.create_city(city, self.actor.name)
+        if join:
+            self._join(made.id or 0)
+        return made
+
+    def create_demo(self, framework: Framework) -> list[AssessmentRecord]:
+        """A fictional demo city for this person to try things out in, with them as its coordinator
+        (anyone signed in may; demo cities never count in benchmarks)."""
+        made = create_demo(self.store, framework, self.actor.name)
+        self._join(made[-1].city_id or 0)
+        return made
+
+    def _join(self, city_id: int) -> None:
+        from access.accounts import Accounts  # accounts build on the guard's roles, not the other way
+
+        Accounts(self.store).add_member(self.actor.account_id, city_id, Role.COORDINATOR, self.actor.name)
 
     def update_city(self, city: City) -> City:
         self.check(Operation.MANAGE_CITY, city.id)
@@ -127,6 +150,15 @@ class GuardedStore:
     def assessment(self, assessment_id: int) -> AssessmentRecord:
         return self._city_of(assessment_id, Operation.SEE)
 
+    @property
+    def frameworks(self) -> FrameworkCatalog:
+        """The installed frameworks (the same for everyone)."""
+        return self.store.frameworks
+
+    def framework_of(self, record: AssessmentRecord) -> Framework:
+        """The framework version ``record`` was answered on (the record came through this guard)."""
+        return self.store.framework_of(record)
+
     def start_assessment(self, city_id: int, title: str, **options: Any) -> AssessmentRecord:
         self.check(Operation.MANAGE_ASSESSMENTS, city_id)
         return self.store.start_assessment(city_id, title, self.actor.name, **options)
@@ -168,6 +200,22 @@ class GuardedStore:
     def audit_trail(self, city_id: int) -> list[AuditEvent]:
         self.check(Operation.READ, city_id)
         return self.store.audit_trail(city_id=city_id)
+
+    # -- results that draw on other cities --------------------------------------------------------
+
+    def report_context(
+        self, assessment_id: int, variant: ReportVariant = ReportVariant.FULL, now: datetime | None = None
+    ) -> ReportContext:
+        """What the report of ``assessment_id`` shows; other cities appear in it only as they chose to
+        share (``City.share_benchmarks``)."""
+        self._city_of(assessment_id, Operation.READ)
+        return context_from_store(self.store, assessment_id, now=now, variant=variant)
+
+    def benchmark(self, framework: Framework, assessment_id: int) -> pd.DataFrame:
+        """Where ``assessment_id`` stands among the cities that share their results: anonymous group
+        figures, with groups smaller than the minimum left out (``scoring.benchmarks``)."""
+        record = self._city_of(assessment_id, Operation.READ)
+        return benchmark_from_store(self.store, framework, record)
 
     # -- files in and out --------------------------------------------------------------------------
 
@@ -213,5 +261,9 @@ class GuardedStore:
         return plan
 
     def apply_import(self, plan: ImportPlan, use_file_profile: bool = False) -> AssessmentRecord:
+        """Import a checked file; a new city's importer becomes its first coordinator."""
         self._may_import(plan)
-        return apply_import(self.store, plan, self.actor.name, use_file_profile)
+        made = apply_import(self.store, plan, self.actor.name, use_file_profile)
+        if plan.existing_city is None:
+            self._join(made.city_id or 0)
+        return made

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -31,6 +32,11 @@ STYLE = """
   outline: 3px solid #0b57d0; outline-offset: 2px; border-radius: 4px;
 }
 h1, h2, h3, [class*="st-key-"] { scroll-margin-top: 4.5rem; }
+.cohesion-sign-out button {
+  font: inherit; padding: 0.4rem 0.9rem; border-radius: 0.5rem; cursor: pointer;
+  border: 1px solid rgba(49, 51, 63, 0.4); background: #fff; color: #111;
+}
+.cohesion-sign-out button:hover { border-color: #0b57d0; color: #0b57d0; }
 #cohesion-status {
   position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
 }
@@ -56,7 +62,7 @@ SCRIPT = """
       nav.setAttribute("role", "navigation");
       nav.setAttribute("aria-label", "App pages");
     }
-    const page = window.location.pathname.split("/").pop();  // links are relative: "", "who", "city"…
+    const page = window.location.pathname.split("/").pop();  // links are relative: "", "account", "city"…
     for (const link of nav.querySelectorAll("a[href]")) {
       const here = link.getAttribute("href") === page;
       if (here && link.getAttribute("aria-current") !== "page") link.setAttribute("aria-current", "page");
@@ -163,3 +169,20 @@ def after_run() -> None:
         serial = st.session_state.get(SERIAL_KEY, 0) + 1
         st.session_state[SERIAL_KEY] = serial
         st.sidebar.html(after_run_script(selector, view, news, serial), unsafe_allow_javascript=True)
+
+
+def sign_in_link(back: str) -> None:
+    """A plain link to the server's sign-in page, so the browser leaves the app in the same tab;
+    ``back`` (where to return) is percent-encoded here, so it cannot leave the attribute."""
+    st.html(
+        f'<p><a href="/sign-in?next={quote(back, safe="/")}" class="cohesion-sign-in">Go to the sign-in page</a></p>'
+    )
+
+
+def sign_out_button() -> None:
+    """A form posted to the server's sign-out route, which ends the session and removes the cookie
+    (the app itself cannot remove a cookie)."""
+    st.html(
+        '<form method="post" action="/sign-out" class="cohesion-sign-out">'
+        '<button type="submit">Sign out</button></form>'
+    )

@@ -5,11 +5,13 @@ from datetime import UTC, datetime
 import streamlit as st
 from pydantic import ValidationError
 
+from access.roles import Operation
+from app_pages import identity
 from app_pages.access import focus_on, inside
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
-    ask_who,
+    allowed,
     attempt,
     choose_assessment,
     choose_city,
@@ -40,8 +42,16 @@ st.caption(
     "unless you turn it on; shared results are only ever shown as anonymous group figures of five or more cities."
 )
 
-by = ask_who("city", then=lambda: focus_on(inside("city_name", "input")))
-if by:
+may_edit = allowed(Operation.MANAGE_CITY, city.id) if city else allowed(Operation.ADMINISTER, None)
+if not may_edit:
+    st.info(
+        "The city's coordinators keep its profile up to date."
+        if city
+        else "A network administrator sets up new cities; your city's coordinator can add you to its team."
+    )
+    if city:
+        st.markdown(f"**{md(city.name)}**, {md(city.country)} · {REGIONS[city.region]} · {SIZES[city.population_band]}")
+else:
     challenge_labels = {c.id: text_in(c.label) for c in framework.challenges}
     with st.form("city_form"):
         name = st.text_input("City name", value=city.name if city else "", max_chars=120, key="city_name")
@@ -72,6 +82,13 @@ if by:
             value=city.share_benchmarks if city else False,
             key="city_share",
         )
+        join = city is not None or st.checkbox(
+            "Make me a coordinator of this city",
+            value=True,
+            key="city_join",
+            help="Leave it on when you set up your own city. A network administrator setting up a member city "
+            "can turn it off and invite the city's coordinator from its Members page.",
+        )
         saved = st.form_submit_button("Save the city profile", type="primary")
     if saved:
         try:
@@ -89,10 +106,11 @@ if by:
             st.error(md(first_problem(exc, FIELD_NAMES)[1]))
         else:
             stored = attempt(
-                lambda: store().update_city(profile, by) if city else store().create_city(profile, by),
+                lambda: store().update_city(profile) if city else store().create_city(profile, join=join),
                 "The city profile was not saved",
             )
             if stored:
+                identity.forget()  # a new city's creator may be its coordinator now
                 st.session_state["city_new"] = False
                 st.session_state[SAVED_KEY] = stored.id
                 if city is None:
@@ -113,10 +131,12 @@ if city and st.session_state.get(SAVED_KEY) == city.id:
             "a blank questionnaire you can answer over as many sittings as you need.",
             icon=":material/check_circle:",
         )
-        if by and st.button("Start the assessment", type="primary", key="city_start", icon=":material/edit_note:"):
+        if allowed(Operation.MANAGE_ASSESSMENTS, city.id) and st.button(
+            "Start the assessment", type="primary", key="city_start", icon=":material/edit_note:"
+        ):
             started = attempt(
                 lambda: store().start_assessment(
-                    city.id or 0, f"Assessment {datetime.now(UTC):%Y}", by, framework_id=framework.id
+                    city.id or 0, f"Assessment {datetime.now(UTC):%Y}", framework_id=framework.id
                 ),
                 "The assessment was not started",
             )

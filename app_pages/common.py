@@ -1,14 +1,17 @@
-"""What every page shares: the store, the report renderer, who is answering, and where the team is.
+"""What every page shares: the store as the signed-in person may use it, the report renderer, and
+where the team is.
 
 Engines and the chart exporter live once per server process (``st.cache_resource``); a database
-session is opened per operation inside the store. The chosen city and assessment are kept in the
-session and mirrored in the URL (``?city=…&assessment=…``), so a reload comes back to the same place; the
-person's name is kept only for this browser session, so a shared link never answers as someone else.
+session is opened per operation inside the store. Pages reach the store only through ``store()``,
+which checks every operation against the signed-in person's roles (``access.guard``). The chosen
+city and assessment are kept in the session and mirrored in the URL (``?city=…&assessment=…``), so a
+reload comes back to the same place; a shared link opens nothing for someone who is not a member.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
@@ -19,6 +22,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import streamlit as st
 from pydantic import ValidationError
 
+from access.accounts import Accounts
+from access.guard import GuardedStore
+from access.roles import Actor, NotAllowed, Operation, may
+from app_pages import identity
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import Framework
 from questionnaire.problems import first_problem
@@ -33,12 +40,14 @@ log = logging.getLogger("cohesion.app")
 T = TypeVar("T")
 REMEMBERED_KEY, REMEMBERED_MAX = "remembered", 12
 
-WHO_KEY = "who"
 FOCUS_FIRST_QUESTION = "questionnaire_focus_first"  # set when a page opens a new assessment's questions
 PAGES = {
-    "who": "app_pages/who.py",
+    "sign_in": "app_pages/sign_in.py",
+    "account": "app_pages/account.py",
     "home": "app_pages/home.py",
     "city": "app_pages/city.py",
+    "members": "app_pages/members.py",
+    "network": "app_pages/network.py",
     "questionnaire": "app_pages/questionnaire.py",
     "results": "app_pages/results.py",
     "compare": "app_pages/compare.py",
@@ -60,11 +69,38 @@ def current_framework() -> Framework:
 
 
 @st.cache_resource
-def store() -> Store:
-    """The store at ``DATABASE_URL`` (or the local SQLite file), brought to the newest schema once."""
+def backing_store() -> Store:
+    """The store at ``DATABASE_URL`` (or the local SQLite file), brought to the newest schema once.
+    Pages use ``store()``; this is for signing in and for the guard."""
     url = database_url()
     upgrade_database(url)
     return Store.open(url, frameworks())
+
+
+@st.cache_resource
+def accounts() -> Accounts:
+    """The accounts of the deployment."""
+    return Accounts(backing_store())
+
+
+def actor() -> Actor | None:
+    """The signed-in person, asked of the database (see ``app_pages.identity``)."""
+    return identity.signed_in(accounts())
+
+
+def store() -> GuardedStore:
+    """The store as the signed-in person may use it; every operation is checked there."""
+    person = actor()
+    if person is None:
+        raise NotAllowed("You are signed out, so nothing was read or changed. Reload the page to sign in again.")
+    return GuardedStore(backing_store(), person)
+
+
+def allowed(operation: Operation, city_id: int | None) -> bool:
+    """Whether the signed-in person may do ``operation`` in ``city_id`` (for what a page offers; the
+    store checks again whatever is asked of it)."""
+    person = actor()
+    return person is not None and may(person, operation, city_id)
 
 
 @st.cache_resource
@@ -76,42 +112,17 @@ def renderer() -> ReportRenderer:
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+WORD_JOINER = "\u2060"
+_LINK_STARTS = re.compile(r"(?i)(www)(\.)|(:)(//)|(@)()")
 
 
 def md(text: str) -> str:
     """User text made inert for ``st.markdown``: every markdown character escaped, so a name can
-    never become a link, an image, a heading or a formula."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text).replace("\n", "  \n")
-
-
-def who() -> str | None:
-    """The person answering in this browser session ("Name (role)"), if they have said."""
-    value = st.session_state.get(WHO_KEY)
-    return str(value) if value else None
-
-
-def ask_who(key: str, then: Callable[[], None] | None = None) -> str | None:
-    """Ask for the person's name and role once per browser session; return "Name (role)" when known.
-
-    ``then`` runs once the name is given, before the page is drawn again (it says where focus goes)."""
-    if who():
-        return who()
-    with st.form(f"{key}_who_form"):
-        st.markdown("**Who is answering?** Your name goes with every answer you give and into the audit trail.")
-        name = st.text_input("Your name", key=f"{key}_who_name", max_chars=80)
-        role = st.text_input(
-            "Your role (for example: cohesion lead, police liaison)", key=f"{key}_who_role", max_chars=60
-        )
-        if st.form_submit_button("Continue", type="primary"):
-            if not name.strip():
-                st.error("Please give your name.")
-            else:
-                label = f"{name.strip()} ({role.strip()})" if role.strip() else name.strip()
-                st.session_state[WHO_KEY] = label
-                if then:
-                    then()
-                st.rerun()
-    return None
+    never become a link, an image, a heading or a formula. Streamlit also turns text that looks like
+    an address ("www.", "https://", an email) into a link after reading the markdown, escapes or not;
+    an invisible word joiner inside each such start keeps it plain text."""
+    unlinked = _LINK_STARTS.sub(lambda m: WORD_JOINER.join(g for g in m.groups() if g is not None), text)
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in unlinked).replace("\n", "  \n")
 
 
 def _selected(name: str) -> int | None:
@@ -160,7 +171,7 @@ def current_city() -> City | None:
         return None
     try:
         return store().city(city_id)
-    except NotFound:
+    except (NotFound, NotAllowed):  # gone, or another city's: nothing of it is shown
         return None
 
 
@@ -171,7 +182,7 @@ def current_assessment() -> AssessmentRecord | None:
         return None
     try:
         record = store().assessment(assessment_id)
-    except NotFound:
+    except (NotFound, NotAllowed):
         return None
     city = _selected("city")
     return record if city is None or record.city_id == city else None
@@ -191,7 +202,7 @@ def attempt(action: Callable[[], T], failure: str) -> T | None:
     """Run a store action; a refusal becomes a red message (store errors are written for users)."""
     try:
         return action()
-    except StorageError as exc:
+    except (StorageError, NotAllowed) as exc:
         st.error(f"{failure}: {md(str(exc))}")
     except ValidationError as exc:
         st.error(f"{failure}: {md(first_problem(exc)[1])}")
@@ -204,7 +215,7 @@ def remembered(name: str, compute: Callable[[], T]) -> T:
     Pages rebuild on every click; what they work out from stored answers (scores, comparisons,
     charts) is worked out again only after a change, from this session or any other.
     """
-    version = store().change_count()
+    version = backing_store().change_count()
     kept: dict[str, tuple[int, Any]] = st.session_state.setdefault(REMEMBERED_KEY, {})
     if name in kept and kept[name][0] == version:
         return kept[name][1]  # type: ignore[no-any-return]

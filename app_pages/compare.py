@@ -8,16 +8,12 @@ import streamlit as st
 
 from app_pages.common import PAGES, current_city, md, remembered, show_chart, status_label, store
 from questionnaire.crosswalk import readable_from, same_scale
-from questionnaire.model import Framework, text_in
+from questionnaire.model import text_in
 from reporting import figures
 from reporting.context import ReportContext, build_context
-from reporting.sources import shared_assessments
-from scoring.answers import answers_frame
 from scoring.bands import format_points, settle
-from scoring.benchmarks import MIN_GROUP, benchmark
+from scoring.benchmarks import MIN_GROUP
 from scoring.comparison import CHANGES
-from scoring.records import AssessmentRecord
-from scoring.scores import theme_scores
 
 KINDS = [kind for kind in CHANGES if kind != "unchanged"]
 PEER_GROUPS = {
@@ -25,7 +21,6 @@ PEER_GROUPS = {
     "region": "Cities in the same region",
     "population_band": "Cities of the same size",
 }
-OWN_CITY = "this city"
 
 
 def _rounded(value: float) -> float | None:
@@ -185,9 +180,7 @@ else:
 
 newest_framework = store().framework_of(records[-1])
 trend_records = [
-    r
-    for r in records
-    if r.framework_id == newest_framework.id and same_scale(newest_framework, r.framework_version)
+    r for r in records if r.framework_id == newest_framework.id and same_scale(newest_framework, r.framework_version)
 ]
 if len(trend_records) < 3 and len(trend_records) < len(records):
     st.caption(
@@ -221,30 +214,7 @@ st.caption(
 )
 
 
-def benchmark_table(framework: Framework, after: AssessmentRecord) -> pd.DataFrame:
-    """``after`` among the other cities that share their results, theme by theme and group by group."""
-    peers = shared_assessments(store(), framework, exclude_city=after.city_id)
-    profiles = {c.id: c for c in store().cities()}
-    benchmarked = [(after, OWN_CITY), *((r, f"city {n}") for n, r in enumerate(peers, start=1))]
-    answers = pd.concat(
-        [answers_frame(framework, store().answers(r.id or 0), assessment=f"a{r.id}") for r, _ in benchmarked],
-        ignore_index=True,
-    )
-    places = pd.DataFrame(
-        [
-            {
-                "assessment": f"a{r.id}",
-                "city": key,
-                "region": profiles[r.city_id or 0].region.value,
-                "population_band": profiles[r.city_id or 0].population_band.value,
-            }
-            for r, key in benchmarked
-        ]
-    )
-    return benchmark(theme_scores(framework, answers), places, OWN_CITY)
-
-
-table = remembered(f"compare_benchmark_{after.id}", lambda: benchmark_table(framework, after))
+table = remembered(f"compare_benchmark_{after.id}", lambda: store().benchmark(framework, after.id or 0))
 visible = table[~table["suppressed"]]
 if visible.empty:
     st.info(f"Benchmarks appear when at least {MIN_GROUP} other cities share their results.")

@@ -5,11 +5,12 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from app_pages.access import focus_on, inside
+from access.roles import Operation
+from app_pages import identity
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
-    ask_who,
+    allowed,
     attempt,
     choose_assessment,
     choose_city,
@@ -21,13 +22,11 @@ from app_pages.common import (
     remembered,
     status_label,
     store,
-    who,
 )
 from questionnaire.model import text_in
 from scoring.answers import answers_frame
 from scoring.records import AssessmentRecord, AssessmentStatus
 from scoring.scores import overall_scores, theme_scores
-from storage.demo import create_demo
 
 
 def overview(records: list[AssessmentRecord]) -> pd.DataFrame:
@@ -57,13 +56,17 @@ st.markdown(
     "Strong Cities Network's Transatlantic Dialogue into maturity questions, theme by theme."
 )
 cities = store().cities()
-ask_who("home", then=lambda: focus_on(inside("home_city", "input") if cities else inside("home_new_city", "button")))
-
 city = current_city()
+administers = allowed(Operation.ADMINISTER, None)
 
 st.header("Your city")
 if not cities:
-    st.markdown("No city has been set up yet.")
+    st.markdown(
+        "No city has been set up yet: set up your city, or try things out in the demo city."
+        if administers
+        else "You are not a member of a city yet. Your city's coordinator adds you to its team; "
+        "meanwhile you can try things out in a demo city of your own."
+    )
 else:
     labels = {c.id: f"{c.name}, {c.country}" + (" (demo)" if c.is_demo else "") for c in cities}
     ids = list(labels)
@@ -80,10 +83,14 @@ else:
         st.rerun()
 
 left, middle, right = st.columns(3)
-if left.button("Set up a new city", key="home_new_city", icon=":material/add_location:"):
+if administers and left.button("Set up a new city", key="home_new_city", icon=":material/add_location:"):
     st.session_state["city_new"] = True
     st.switch_page(PAGES["city"])
-if city and middle.button("Edit the city profile", key="home_edit_city", icon=":material/edit:"):
+if (
+    city
+    and allowed(Operation.MANAGE_CITY, city.id)
+    and middle.button("Edit the city profile", key="home_edit_city", icon=":material/edit:")
+):
     st.session_state["city_new"] = False
     st.switch_page(PAGES["city"])
 if not any(c.is_demo for c in cities) and right.button(
@@ -92,8 +99,9 @@ if not any(c.is_demo for c in cities) and right.button(
     icon=":material/science:",
     help="A fictional city with two submitted assessments a year apart and a draft, to try things out.",
 ):
-    made = attempt(lambda: create_demo(store(), framework, who() or "Demo set-up"), "The demo city was not added")
+    made = attempt(lambda: store().create_demo(framework), "The demo city was not added")
     if made:
+        identity.forget()  # the person is the demo city's coordinator from now on
         choose_assessment(made[-1])
         st.rerun()
 
@@ -126,6 +134,9 @@ if city:
         st.markdown("No assessment yet.")
 
     st.subheader("Start a new assessment")
+    starts = allowed(Operation.MANAGE_ASSESSMENTS, city.id)
+    if not starts:
+        st.caption("The city's coordinators start new assessments.")
     with st.form("home_start"):
         title = st.text_input("Title", value=f"Assessment {datetime.now(UTC):%Y}", max_chars=120, key="home_title")
         previous = [r for r in records if r.framework_id == framework.id]
@@ -139,7 +150,7 @@ if city:
             disabled=not previous,
             help="Carried-over answers are marked until someone confirms or changes them.",
         )
-        started = st.form_submit_button("Start", type="primary", disabled=not who())
+        started = st.form_submit_button("Start", type="primary", disabled=not starts)
     if previous and previous[-1].framework_version != framework.version:
         st.caption(
             f"The previous assessment was answered on version {previous[-1].framework_version} of the framework; "
@@ -147,14 +158,10 @@ if city:
             "carries over only the answers that stay comparable; every other question shows its earlier "
             "answer so that the team can answer it afresh."
         )
-    if not who():
-        st.caption("Say who is answering first (Who is answering page).")
     if started:
         based_on = previous[-1].id if start_from == "previous" and previous else None
         record = attempt(
-            lambda: store().start_assessment(
-                city.id or 0, title, who() or "", framework_id=framework.id, based_on=based_on
-            ),
+            lambda: store().start_assessment(city.id or 0, title, framework_id=framework.id, based_on=based_on),
             "The assessment was not started",
         )
         if record:

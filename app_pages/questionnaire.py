@@ -20,18 +20,19 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from access.roles import NotAllowed, Operation
 from app_pages.access import announce, focus_on, inside, key_class
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
-    ask_who,
+    actor,
+    allowed,
     attempt,
     choose_assessment,
     local_time,
     md,
     require_assessment,
     store,
-    who,
 )
 from questionnaire.crosswalk import CrosswalkError, map_question_ids
 from questionnaire.model import Framework, Question, text_in
@@ -104,9 +105,7 @@ def answer_afresh(record: AssessmentRecord, framework: Framework) -> dict[str, l
         mapping = map_question_ids(framework, base.framework_version, list(given))
     except CrosswalkError:
         return {}
-    return {
-        new: [(base, base_framework, old, given[old]) for old in olds] for new, olds in mapping.afresh().items()
-    }
+    return {new: [(base, base_framework, old, given[old]) for old in olds] for new, olds in mapping.afresh().items()}
 
 
 def about_question(framework: Framework, question: Question) -> None:
@@ -193,7 +192,7 @@ def answer_group(record_id: int, question_id: str) -> str:
     return inside(key(record_id, question_id, "answer"), 'input[type="radio"]')
 
 
-def save(record_id: int, question_id: str, by: str, expected: int | None = None, part: str = "answer") -> None:
+def save(record_id: int, question_id: str, expected: int | None = None, part: str = "answer") -> None:
     """Save one question's widgets now (a widget callback). A problem is kept with the box it is
     about ("answer" when it is about the whole answer), to show beside that box; a save is confirmed
     with the part that was saved."""
@@ -222,7 +221,7 @@ def save(record_id: int, question_id: str, by: str, expected: int | None = None,
         return
     seen = st.session_state.get(key(record_id, question_id, "seen"), 0) if expected is None else expected
     try:
-        saved = store().save_answer(record_id, answer, by, expected_version=seen)
+        saved = store().save_answer(record_id, answer, expected_version=seen)
     except AnswerConflict as exc:
         conflicts[question_id] = {
             "message": str(exc),
@@ -230,7 +229,7 @@ def save(record_id: int, question_id: str, by: str, expected: int | None = None,
             "attempted": exc.attempted.model_dump(mode="json"),
         }
         return
-    except StorageError as exc:
+    except (StorageError, NotAllowed) as exc:
         errors[question_id] = ("answer", f"{exc} What you entered is still here.")
         return
     conflicts.pop(question_id, None)
@@ -246,9 +245,9 @@ def take_theirs(record_id: int, question_id: str) -> None:
     st.session_state[key(record_id, question_id, "seen")] = -1
 
 
-def keep_mine(record_id: int, question_id: str, by: str, current_version: int) -> None:
+def keep_mine(record_id: int, question_id: str, current_version: int) -> None:
     """Save my answer over theirs, knowingly (the audit trail keeps both)."""
-    save(record_id, question_id, by, expected=current_version)
+    save(record_id, question_id, expected=current_version)
 
 
 st.title("Questionnaire")
@@ -257,8 +256,11 @@ record_id = record.id or 0
 framework = store().framework_of(record)
 if THEME_KEY not in st.session_state and st.query_params.get("theme") in {t.id for t in framework.themes}:
     st.session_state[THEME_KEY] = st.query_params["theme"]  # a reload comes back to the same theme
-by = who()
-editable = record.status is AssessmentStatus.DRAFT and by is not None
+person = actor()
+by = person.name if person else ""
+answers_here = allowed(Operation.ANSWER, record.city_id)
+coordinates = allowed(Operation.MANAGE_ASSESSMENTS, record.city_id)
+editable = record.status is AssessmentStatus.DRAFT and answers_here
 stored = {a.question_id: a for a in store().answers(record_id)}
 conflicts: dict[str, Any] = st.session_state.setdefault(CONFLICTS, {})
 errors: dict[str, tuple[str, str]] = st.session_state.setdefault(ERRORS, {})
@@ -275,15 +277,13 @@ def start_answering(questions: list[Question]) -> None:
 st.caption(f"{md(record.title)} · {'Draft' if record.status is AssessmentStatus.DRAFT else 'Submitted'}")
 if record.status is AssessmentStatus.SUBMITTED:
     st.info("This assessment was submitted, so its answers are frozen. To change them, reopen it as a new version.")
-    if by and st.button("Reopen as a new version", key="questionnaire_reopen", icon=":material/lock_open:"):
-        reopened = attempt(lambda: store().reopen_assessment(record_id, by), "The assessment was not reopened")
+    if coordinates and st.button("Reopen as a new version", key="questionnaire_reopen", icon=":material/lock_open:"):
+        reopened = attempt(lambda: store().reopen_assessment(record_id), "The assessment was not reopened")
         if reopened:
             choose_assessment(reopened)
             st.rerun()
-elif by is None:
-    # once the name is given, focus goes to the first open question of the theme on screen
-    shown = next(t for t in framework.themes if t.id == st.session_state.get(THEME_KEY, framework.themes[0].id))
-    ask_who("questionnaire", then=lambda: start_answering(shown.questions))
+elif not answers_here:
+    st.info("You can read this assessment. Editors and coordinators of the city change its answers.")
 
 applicable_total = len(framework.questions)
 answered_total = sum(1 for q in framework.questions if q.id in stored)
@@ -321,8 +321,10 @@ theme_id = st.selectbox(
 st.query_params["theme"] = theme_id
 st.caption("Answered so far: " + " · ".join(f"{t} {theme_progress(t)}" for t in theme_ids))
 theme = next(t for t in framework.themes if t.id == theme_id)
-if st.session_state.pop(FOCUS_FIRST_QUESTION, False) and editable:
-    start_answering(theme.questions)
+opened = f"questionnaire_opened_{record_id}"
+if (st.session_state.pop(FOCUS_FIRST_QUESTION, False) or opened not in st.session_state) and editable:
+    start_answering(theme.questions)  # a new assessment, or the first visit in this browser session
+st.session_state[opened] = True
 with st.container(key="questionnaire_heading"):
     st.header(f"{theme.id} · {text_in(theme.title)}")
 st.markdown(text_in(theme.description))
@@ -390,7 +392,7 @@ for question in theme.questions:
             index=None,
             disabled=not editable,
             on_change=save,
-            args=(record_id, question.id, by or ""),
+            args=(record_id, question.id),
             persist_state="session",
         )
         choice = st.session_state.get(key(record_id, question.id, "answer"))
@@ -400,7 +402,7 @@ for question in theme.questions:
                 key=key(record_id, question.id, "reason"),
                 disabled=not editable,
                 on_change=save,
-                args=(record_id, question.id, by or ""),
+                args=(record_id, question.id),
                 kwargs={"part": "reason"},
                 persist_state="session",
             )
@@ -413,7 +415,7 @@ for question in theme.questions:
             key=key(record_id, question.id, "evidence"),
             disabled=not editable or choice is None,
             on_change=save,
-            args=(record_id, question.id, by or ""),
+            args=(record_id, question.id),
             kwargs={"part": "evidence"},
             persist_state="session",
         )
@@ -423,7 +425,7 @@ for question in theme.questions:
             height=68,
             disabled=not editable or choice is None,
             on_change=save,
-            args=(record_id, question.id, by or ""),
+            args=(record_id, question.id),
             kwargs={"part": "links"},
             persist_state="session",
         )
@@ -434,7 +436,7 @@ for question in theme.questions:
             height=68,
             disabled=not editable or choice is None,
             on_change=save,
-            args=(record_id, question.id, by or ""),
+            args=(record_id, question.id),
             kwargs={"part": "note"},
             persist_state="session",
         )
@@ -452,7 +454,7 @@ for question in theme.questions:
                 "Keep mine",
                 key=key(record_id, question.id, "keep_mine"),
                 on_click=keep_mine,
-                args=(record_id, question.id, by or "", clash["current"]["version"]),
+                args=(record_id, question.id, clash["current"]["version"]),
             )
             theirs.button(
                 "Take theirs",
@@ -473,7 +475,7 @@ for question in theme.questions:
                         "Confirm this answer",
                         key=key(record_id, question.id, "confirm"),
                         on_click=save,
-                        args=(record_id, question.id, by or ""),
+                        args=(record_id, question.id),
                     )
             else:
                 part = st.session_state.get(key(record_id, question.id, "saved_part"), "answer")
@@ -506,7 +508,7 @@ if position < len(theme_ids) - 1:
         type="primary",
     )
 
-if record.status is AssessmentStatus.DRAFT and by:
+if record.status is AssessmentStatus.DRAFT and coordinates:
     st.divider()
     st.header("Submit the assessment")
     missing = applicable_total - answered_total
@@ -524,7 +526,7 @@ if record.status is AssessmentStatus.DRAFT and by:
     )
     st.page_link(PAGES["report"], label="Make a draft report instead", icon=":material/picture_as_pdf:")
     if st.button("Submit", type="primary", key="questionnaire_submit", disabled=not anyway):
-        submitted = attempt(lambda: store().submit_assessment(record_id, by), "The assessment was not submitted")
+        submitted = attempt(lambda: store().submit_assessment(record_id), "The assessment was not submitted")
         if submitted:
             st.success("Submitted.")
             st.page_link(PAGES["results"], label="See the results", icon=":material/insights:")

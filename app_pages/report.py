@@ -17,10 +17,12 @@ from typing import TypeVar
 
 import streamlit as st
 
+from access.roles import NotAllowed, Operation
+from app_pages import identity
 from app_pages.access import focus_on, inside, key_class
 from app_pages.common import (
     PAGES,
-    ask_who,
+    allowed,
     attempt,
     choose_assessment,
     local_time,
@@ -31,18 +33,11 @@ from app_pages.common import (
 )
 from reporting.context import ReportVariant
 from reporting.pdf import ReportError
-from reporting.sources import context_from_store
 from scoring.records import AssessmentRecord, AssessmentStatus, City, RecordedAnswer
 from storage.errors import ImportRefused, StorageError
 from storage.transfer import (
     EXPORT_TABLES,
     ImportPlan,
-    apply_import,
-    export_csv,
-    export_json,
-    export_xlsx,
-    import_answers_csv,
-    plan_import,
 )
 
 T = TypeVar("T")
@@ -100,9 +95,11 @@ def preview_import(data: bytes, file_id: str) -> tuple[ImportPlan | None, list[s
         return kept["plan"], kept["problems"]
     plan, problems = None, []
     try:
-        plan = plan_import(store(), data)
+        plan = store().plan_import(data)
     except ImportRefused as exc:
         problems = exc.problems
+    except NotAllowed as exc:
+        problems = [str(exc)]
     st.session_state[PLAN_KEY] = {"file_id": file_id, "plan": plan, "problems": problems}
     return plan, problems
 
@@ -156,7 +153,7 @@ else:
         with st.spinner("Making the report: drawing the charts and laying out the pages…"):
             try:
                 pdf = attempt(
-                    lambda: renderer().render(context_from_store(store(), assessment_id, variant=variant)),
+                    lambda: renderer().render(store().report_context(assessment_id, variant=variant)),
                     "The report was not made",
                 )
             except ReportError as exc:
@@ -180,7 +177,7 @@ left, middle, right = st.columns(3)
 with left:
     st.download_button(
         "Download the file (.json)",
-        data=partial(export_json, store(), assessment_id),
+        data=partial(store().export_json, assessment_id),
         file_name=f"cohesion-assessment-{name_part}.json",
         mime="application/json",
         on_click="ignore",
@@ -193,7 +190,7 @@ with middle:
     )
     st.download_button(
         "Download the table (.csv)",
-        data=partial(export_csv, store(), assessment_id, table),
+        data=partial(store().export_csv, assessment_id, table),
         file_name=f"cohesion-{table.replace('_', '-')}-{name_part}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -203,7 +200,7 @@ with middle:
 with right:
     st.download_button(
         "Download every table (.xlsx)",
-        data=partial(export_xlsx, store(), assessment_id),
+        data=partial(store().export_xlsx, assessment_id),
         file_name=f"cohesion-tables-{name_part}.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",
@@ -214,13 +211,17 @@ with right:
 # -- importing an assessment file -------------------------------------------------------------------
 
 st.header("Import an assessment file")
-st.markdown(
-    "Add an assessment exported from this or another installation. The file is checked completely "
-    "first and you see what it would add; nothing is written until you confirm."
-)
-uploaded = st.file_uploader(
-    "Import an assessment file (.json)", type=["json"], max_upload_size=5, key="report_import_file"
-)
+if allowed(Operation.MANAGE_ASSESSMENTS, record.city_id) or allowed(Operation.ADMINISTER, None):
+    st.markdown(
+        "Add an assessment exported from this or another installation. The file is checked completely "
+        "first and you see what it would add; nothing is written until you confirm."
+    )
+    uploaded = st.file_uploader(
+        "Import an assessment file (.json)", type=["json"], max_upload_size=5, key="report_import_file"
+    )
+else:
+    st.caption("The city's coordinators import assessment files.")
+    uploaded = None
 imported = st.session_state.get(IMPORTED_KEY)
 if uploaded is None:
     st.session_state.pop(PLAN_KEY, None)
@@ -252,15 +253,12 @@ else:
                     key="report_import_profile",
                 )
                 use_file = None if profile is None else profile.startswith("Update")
-            name = ask_who("report")
-            if st.button(
-                "Import it", key="report_import_go", type="primary", disabled=name is None or use_file is None
-            ):
+            if st.button("Import it", key="report_import_go", type="primary", disabled=use_file is None):
                 added = guarded(
-                    partial(apply_import, store(), plan, name or "", use_file_profile=bool(use_file)),
-                    "The file was not imported",
+                    lambda: store().apply_import(plan, use_file_profile=bool(use_file)), "The file was not imported"
                 )
                 if added is not None:
+                    identity.forget()  # a new city's importer is its coordinator
                     st.session_state[IMPORTED_KEY] = {"file_id": uploaded.file_id, "record": added}
                     st.session_state.pop(PLAN_KEY, None)
                     focus_on(inside("report_import_open", "button"))  # the next step: open what was imported
@@ -269,7 +267,7 @@ else:
 # -- importing answers from a spreadsheet -----------------------------------------------------------
 
 st.header("Import answers from a spreadsheet")
-if record.status is AssessmentStatus.DRAFT:
+if record.status is AssessmentStatus.DRAFT and allowed(Operation.ANSWER, record.city_id):
     st.markdown(
         "Fill in or correct answers in the answers table (.csv, as downloaded above), then read it back "
         "into this draft. The whole file is checked first; if one row is wrong, nothing is written."
@@ -280,20 +278,20 @@ if record.status is AssessmentStatus.DRAFT:
         key="report_csv_replace",
         help="Without this, a file that would change an answer already given is refused, naming the questions.",
     )
-    if sheet is not None:
-        name = ask_who("report_csv")
-        if st.button("Import the answers", key="report_csv_go", type="primary", disabled=name is None):
-            changed = guarded(
-                lambda: import_answers_csv(store(), assessment_id, sheet.getvalue(), name or "", replace),
-                "The answers were not imported",
+    if sheet is not None and st.button("Import the answers", key="report_csv_go", type="primary"):
+        changed = guarded(
+            lambda: store().import_answers_csv(assessment_id, sheet.getvalue(), replace),
+            "The answers were not imported",
+        )
+        if changed is not None:
+            st.success(
+                f"{changed} answer{'' if changed == 1 else 's'} changed."
+                if changed
+                else "The file holds the same answers as the assessment; nothing changed.",
+                icon=":material/check_circle:",
             )
-            if changed is not None:
-                st.success(
-                    f"{changed} answer{'' if changed == 1 else 's'} changed."
-                    if changed
-                    else "The file holds the same answers as the assessment; nothing changed.",
-                    icon=":material/check_circle:",
-                )
+elif record.status is AssessmentStatus.DRAFT:
+    st.caption("Editors and coordinators of the city import answers.")
 else:
     st.markdown(
         "This assessment is submitted, so its answers are frozen and cannot be imported into. "

@@ -5,10 +5,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import ask_who, attempt, md, remembered, require_assessment, show_chart, status_label, store
+from access.roles import Operation
+from app_pages.common import allowed, attempt, md, remembered, require_assessment, show_chart, status_label, store
 from reporting import figures
 from reporting.context import ReportContext
-from reporting.sources import context_from_store
 from scoring.bands import format_points
 
 SAVED_KEY = "results_targets_saved"
@@ -20,7 +20,7 @@ def _share(value: float | None) -> str:
 
 def worked_out(assessment_id: int) -> tuple[ReportContext, dict[str, Any]]:
     """The assessment's scores, gaps and practices, and the three charts drawn from them."""
-    context = context_from_store(store(), assessment_id)
+    context = store().report_context(assessment_id)
     charts = {"radar": figures.radar(context), "bars": figures.bars(context), "heatmap": figures.heatmap(context)}
     return context, charts
 
@@ -85,8 +85,9 @@ st.caption(
 )
 if st.session_state.pop(SAVED_KEY, False):
     st.success("The targets were saved.")
-by = ask_who("results")
-if by:
+if not allowed(Operation.MANAGE_ASSESSMENTS, record.city_id):
+    st.caption("The city's coordinators set the targets.")
+else:
     shown = {t.id: None if t.target is None else round(t.target) for t in context.themes}
     chosen: dict[str, int | float | None] = {}
     with st.form("results_targets"):
@@ -107,7 +108,7 @@ if by:
         targets.update({k: float(v) for k, v in chosen.items() if v is not None and v != shown[k]})
         if targets == record.targets:
             st.info("No target was changed.")
-        elif attempt(lambda: store().set_targets(record.id or 0, targets, by), "The targets were not saved"):
+        elif attempt(lambda: store().set_targets(record.id or 0, targets), "The targets were not saved"):
             st.session_state[SAVED_KEY] = True
             st.rerun()
 

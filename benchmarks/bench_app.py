@@ -56,7 +56,7 @@ def _free_port() -> int:
 def _serve(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """`streamlit run app.py` on a free loopback port; returns the process and its address once healthy."""
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"]
     with log.open("w") as out:
         server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, stdout=out, stderr=out)

@@ -5,17 +5,33 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 
+import pandas as pd
+
 from questionnaire.loader import BUILTIN_FRAMEWORKS
 from questionnaire.model import Framework
 from questionnaire.practices import PracticeLibrary, load_practices
 from reporting.context import ReportContext, ReportVariant, build_context
+from scoring.answers import answers_frame
+from scoring.benchmarks import benchmark
 from scoring.matching import Peer
 from scoring.records import AssessmentRecord, AssessmentStatus
+from scoring.scores import theme_scores
 from scoring.summary import summarise
 from storage.portable import PortableFile
 from storage.store import Store
 
-__all__ = ["context_from_file", "context_from_store", "practice_library", "shared_assessments", "peers_from_store"]
+__all__ = [
+    "OWN_CITY",
+    "benchmark_from_store",
+    "context_from_file",
+    "context_from_store",
+    "peers_from_store",
+    "practice_library",
+    "shared_assessments",
+]
+
+OWN_CITY = "this city"
+"""The key of the city being benchmarked in ``benchmark_from_store``'s input (other cities are numbered)."""
 
 
 @lru_cache(maxsize=8)
@@ -40,6 +56,31 @@ def shared_assessments(store: Store, framework: Framework, exclude_city: int | N
         ):
             latest[record.city_id or 0] = record
     return list(latest.values())
+
+
+def benchmark_from_store(store: Store, framework: Framework, record: AssessmentRecord) -> pd.DataFrame:
+    """``record`` among the other cities that share their results, theme by theme and peer group by
+    peer group (``scoring.benchmarks.benchmark``): no other city is named, and groups below the
+    minimum size are marked suppressed."""
+    peers = shared_assessments(store, framework, exclude_city=record.city_id)
+    profiles = {c.id: c for c in store.cities()}
+    benchmarked = [(record, OWN_CITY), *((r, f"city {n}") for n, r in enumerate(peers, start=1))]
+    answers = pd.concat(
+        [answers_frame(framework, store.answers(r.id or 0), assessment=f"a{r.id}") for r, _ in benchmarked],
+        ignore_index=True,
+    )
+    places = pd.DataFrame(
+        [
+            {
+                "assessment": f"a{r.id}",
+                "city": key,
+                "region": profiles[r.city_id or 0].region.value,
+                "population_band": profiles[r.city_id or 0].population_band.value,
+            }
+            for r, key in benchmarked
+        ]
+    )
+    return benchmark(theme_scores(framework, answers), places, OWN_CITY)
 
 
 def peers_from_store(store: Store, framework: Framework, exclude_city: int | None) -> list[Peer]:

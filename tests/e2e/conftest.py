@@ -53,7 +53,7 @@ def _served(database_url: str, log: Path) -> Iterator[str]:
     """Serve the app with `streamlit run` on a free loopback port and ``database_url``."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
     command += ["--server.fileWatcherType", "none"]
     with log.open("w") as out:
@@ -91,10 +91,19 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, app_db: str) -> Iterator[s
 
 
 @pytest.fixture
-def empty_app_url(tmp_path: Path) -> Iterator[str]:
+def own_app(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A server of the test's own on an empty database, as a new installation has: its address and
+    the database's URL (for what is about sign-in failures, which count per address, and 127.0.0.1
+    is every test's address)."""
+    database = _migrated_sqlite(tmp_path)
+    with _served(database, tmp_path / "streamlit.log") as url:
+        yield url, database
+
+
+@pytest.fixture
+def empty_app_url(own_app: tuple[str, str]) -> str:
     """The app as a new installation serves it: its own server on an empty database."""
-    with _served(_migrated_sqlite(tmp_path), tmp_path / "streamlit.log") as url:
-        yield url
+    return own_app[0]
 
 
 @pytest.fixture(scope="session")
@@ -141,12 +150,11 @@ def new_draft(app_db: str, request: pytest.FixtureRequest) -> Iterator[tuple[Fra
 
 @pytest.fixture
 def blank_draft(  # type: ignore[no-untyped-def]
-    app_url: str, new_draft: tuple[Framework, Store, int, int], page
+    app_url: str, app_db: str, new_draft: tuple[Framework, Store, int, int], page
 ) -> tuple[Framework, Store, int]:
-    """A new city with a blank draft, open in the Questionnaire, the person's name given."""
-    from tests.e2e.steps import say_who
+    """A new city with a blank draft, open in the Questionnaire, its coordinator signed in."""
+    from tests.e2e.steps import sign_in
 
     framework, store, city, draft = new_draft
-    page.goto(f"{app_url}/questionnaire?city={city}&assessment={draft}")
-    say_who(page)
+    sign_in(page, f"{app_url}/questionnaire?city={city}&assessment={draft}", app_db)
     return framework, store, draft

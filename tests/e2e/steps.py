@@ -6,19 +6,25 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from access.accounts import Accounts
+from access.roles import Role
+from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework, Question, text_in
+from storage.store import Store
 
-NAME = "Ana Ruiz"
+NAME, EMAIL, PASSWORD = "Ana Ruiz", "ana.ruiz@riverton.example", "river stones carry far"
 PAGES = [  # sidebar link, then the page's heading
     ("Home", "City Cohesion Self-Assessment"),
-    ("Who is answering", "Who is answering"),
     ("City profile", re.compile("^(City profile|A new city)$")),
+    ("Members", "Members"),
     ("Questionnaire", "Questionnaire"),
     ("Results", "Results"),
     ("Compare", "Compare"),
     ("Report and data", "Report and data"),
     ("Framework", "The framework"),
     ("Practices", "Practices"),
+    ("Network", "Network"),
+    ("Your account", "Your account"),
 ]
 
 
@@ -51,19 +57,39 @@ def level_label(framework: Framework, question: Question, level: int) -> str:
     return f"{level} · {text_in(framework.level(level).name)}: {text_in(question.levels[level])}"
 
 
-def say_who(page: Page) -> None:
-    """Give a name and role in the form that asks for them, and wait until the form has gone."""
-    page.get_by_label("Your name").fill(NAME)
-    page.get_by_label("Your role (for example: cohesion lead, police liaison)").fill("cohesion lead")
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_label("Your name")).to_have_count(0, timeout=30_000)
+def add_person(
+    database_url: str, email: str = EMAIL, name: str = NAME, role: Role | None = Role.COORDINATOR, admin: bool = True
+) -> None:
+    """Give ``email`` an account with ``PASSWORD`` (if it has none) and ``role`` in every city the
+    database holds now (``None``: no city role)."""
+    store = Store.open(database_url, load_frameworks())
+    try:
+        people = Accounts(store)
+        account = people.find(email) or people.add(email, name, "test set-up", password=PASSWORD, network_admin=admin)
+        for city in store.cities() if role else []:
+            if people.actor(account.id).role_in(city.id or 0) is None:
+                people.add_member(account.id, city.id or 0, role, "test set-up")
+    finally:
+        store.engine.dispose()
 
 
-def set_up_city_and_start(page: Page, app_url: str, city: str) -> None:
-    """From a new browser session: say who, create ``city`` on Home, start an assessment, open it."""
-    page.goto(f"{app_url}/who")
-    say_who(page)
-    page.get_by_role("link", name="Continue to Home").click()  # in-app links keep this browser session
+def sign_in(page: Page, address: str, database_url: str, email: str = EMAIL) -> None:
+    """Open ``address`` (a page of the app) as a person who is not signed in, who is sent to the sign-in
+    page, signs in (Ana by default: a network administrator and coordinator of every city now in the
+    database), and comes back to ``address``."""
+    if email == EMAIL:
+        add_person(database_url)
+    page.goto(address)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Your account").wait_for(timeout=30_000)
+    settle(page)
+
+
+def set_up_city_and_start(page: Page, app_url: str, database_url: str, city: str) -> None:
+    """From a new browser session: sign in, create ``city`` on Home, start an assessment, open it."""
+    sign_in(page, app_url, database_url)
     page.get_by_role("button", name="Set up a new city").click()
     page.get_by_label("City name").fill(city)
     page.get_by_label("Country").fill("Fictional")

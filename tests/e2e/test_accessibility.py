@@ -22,7 +22,7 @@ from scoring.records import AssessmentStatus, RecordedAnswer
 from storage.demo import DEMO_CITY, create_demo
 from storage.store import Store
 from storage.transfer import export_json
-from tests.e2e.steps import PAGES, current, level_label, open_page, say_who, settle
+from tests.e2e.steps import PAGES, current, level_label, open_page, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -87,17 +87,18 @@ def every_page(page: Page, axe_source: str, state: str) -> list[str]:
     return problems
 
 
-def test_every_page_passes_axe_with_no_city_chosen(app_url: str, page: Page, axe_source: str) -> None:
-    page.goto(app_url)
+def test_every_page_passes_axe_with_no_city_chosen(app_url: str, app_db: str, page: Page, axe_source: str) -> None:
+    sign_in(page, app_url, app_db)
     page.get_by_role("heading", name="City Cohesion Self-Assessment").wait_for(timeout=30_000)
     assert every_page(page, axe_source, "no city") == []
 
 
 @pytest.mark.parametrize("which", ["draft", "submitted"])
-def test_every_page_passes_axe_on_the_demo_city(app_url: str, page: Page, axe_source: str, demo, which: str) -> None:
+def test_every_page_passes_axe_on_the_demo_city(
+    app_url: str, app_db: str, page: Page, axe_source: str, demo, which: str
+) -> None:
     record = demo[which]
-    page.goto(f"{app_url}/who?city={record.city_id}&assessment={record.id}")
-    say_who(page)
+    sign_in(page, f"{app_url}/?city={record.city_id}&assessment={record.id}", app_db)
     assert every_page(page, axe_source, f"demo {which}") == []
 
 
@@ -108,9 +109,7 @@ def test_a_conflict_and_an_import_preview_pass_axe(
     frameworks = load_frameworks()
     framework = frameworks["scn-transatlantic"]
     question = framework.themes[0].questions[0]
-    page.goto(f"{app_url}/questionnaire?city={record.city_id}&assessment={record.id}")
-    say_who(page)
-    settle(page)
+    sign_in(page, f"{app_url}/questionnaire?city={record.city_id}&assessment={record.id}", app_db)
     store = Store.open(app_db, frameworks)
     try:
         stored = {a.question_id: a for a in store.answers(record.id or 0)}.get(question.id)
@@ -136,7 +135,7 @@ def test_a_conflict_and_an_import_preview_pass_axe(
 
 
 def test_messages_an_open_question_a_ready_report_and_a_phone_screen_pass_axe(
-    app_url: str, blank_draft: tuple[Framework, Store, int], page: Page, browser, axe_source: str
+    app_url: str, app_db: str, blank_draft: tuple[Framework, Store, int], page: Page, browser, axe_source: str
 ) -> None:
     framework, _, _ = blank_draft
     question = framework.themes[0].questions[0]
@@ -172,7 +171,7 @@ def test_messages_an_open_question_a_ready_report_and_a_phone_screen_pass_axe(
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     small = phone.new_page()
     try:
-        small.goto(app_url)
+        sign_in(small, app_url, app_db)
         small.get_by_role("heading", name="City Cohesion Self-Assessment").wait_for(timeout=30_000)
         settle(small)
         problems += violations(small, axe_source, "phone · Home")

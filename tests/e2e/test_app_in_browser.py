@@ -6,13 +6,16 @@ import pytest
 
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import text_in
+from tests.e2e.steps import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_newcomer_sees_the_home_page_and_browses_a_theme_of_the_framework(app_url: str, page, artifacts) -> None:
+def test_a_newcomer_sees_the_home_page_and_browses_a_theme_of_the_framework(
+    app_url: str, app_db: str, page, artifacts
+) -> None:
     framework = load_frameworks()[DEFAULT_FRAMEWORK_ID]
-    page.goto(app_url)
+    sign_in(page, app_url, app_db)
     page.get_by_role("heading", name="City Cohesion Self-Assessment").wait_for(timeout=30_000)
     page.screenshot(path=artifacts / "home.png", full_page=True)
 

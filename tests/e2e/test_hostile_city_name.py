@@ -11,10 +11,12 @@ pytestmark = pytest.mark.e2e
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-def test_a_city_named_like_markup_is_text_on_every_page_and_no_script_runs(app_url: str, page, artifacts) -> None:
+def test_a_city_named_like_markup_is_text_on_every_page_and_no_script_runs(
+    app_url: str, app_db: str, page, artifacts
+) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    set_up_city_and_start(page, app_url, HOSTILE)
+    set_up_city_and_start(page, app_url, app_db, HOSTILE)
 
     sidebar = page.get_by_test_id("stSidebar")
     for link, heading in PAGES:

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from questionnaire.model import Framework
 from storage.store import Store
 from storage.transfer import export_json
-from tests.e2e.steps import NAME, current, open_page, settle, wait_for_focus_on
+from tests.e2e.steps import current, open_page, settle, sign_in, wait_for_focus_on
 
 pytestmark = pytest.mark.e2e
 
@@ -31,14 +31,12 @@ def focused_level(page: Page) -> str | None:
 
 
 def test_keyboard_alone_answers_a_question_and_moves_to_the_next_theme_from_its_heading(
-    app_url: str, new_draft: tuple[Framework, Store, int, int], page: Page
+    app_url: str, app_db: str, new_draft: tuple[Framework, Store, int, int], page: Page
 ) -> None:
     framework, store, city, draft = new_draft
     question, second = framework.themes[0].questions[0], framework.themes[1]
 
-    page.goto(f"{app_url}/questionnaire?city={city}&assessment={draft}")
-    page.get_by_label("Your name").fill(NAME)
-    page.keyboard.press("Enter")  # the form's own submit key
+    sign_in(page, f"{app_url}/questionnaire?city={city}&assessment={draft}", app_db)
 
     # focus is on the first level of the first question, not somewhere in the page body
     page.wait_for_function("() => document.activeElement && document.activeElement.type === 'radio'", timeout=30_000)
@@ -85,21 +83,14 @@ def test_keyboard_alone_answers_a_question_and_moves_to_the_next_theme_from_its_
 
     # a reload comes back to the same theme
     page.reload()
-    page.get_by_label("Your name").fill(NAME)
-    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile(rf"^{second.id} · "))).to_be_visible(timeout=30_000)
 
 
-def test_after_naming_yourself_or_importing_a_file_focus_is_on_the_next_step(
-    app_url: str, new_draft: tuple[Framework, Store, int, int], page: Page
+def test_after_importing_a_file_focus_is_on_the_next_step(
+    app_url: str, app_db: str, new_draft: tuple[Framework, Store, int, int], page: Page
 ) -> None:
     _, store, city, draft = new_draft
-    page.goto(f"{app_url}/who?city={city}&assessment={draft}")
-    page.get_by_label("Your name").fill(NAME)
-    page.keyboard.press("Enter")
-    wait_for_focus_on(page, "Continue to Home")
-    assert page.evaluate("() => document.activeElement.tagName") == "A"
-
+    sign_in(page, f"{app_url}/?city={city}&assessment={draft}", app_db)
     open_page(page, "Report and data", "Report and data")
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
         files=[{"name": "assessment.json", "mimeType": "application/json", "buffer": export_json(store, draft)}]

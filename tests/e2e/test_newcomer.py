@@ -3,7 +3,7 @@
 Each step is a click a person makes (typing is not counted); a screenshot of every step goes to
 ``tests/e2e/artifacts/newcomer-*.png`` and the clicks and seconds to ``newcomer.json``, for a
 person to look at. The time is measured, not asserted: it depends on the machine. The eight clicks
-are the walk itself (name, new city, save, start, one answer, draft report, make, download): each
+are the walk itself (first account, new city, save, start, one answer, draft report, make, download): each
 one must find its control on the page the one before left, so a detour fails the test.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.steps import NAME, current, settle, wait_for_focus_on
+from tests.e2e.steps import EMAIL, NAME, PASSWORD, current, settle, wait_for_focus_on
 
 pytestmark = pytest.mark.e2e
 CITY = "Newcomer Town"
@@ -50,12 +50,14 @@ def test_a_newcomer_reaches_a_downloaded_draft_report_in_eight_clicks(
     walk = Walk(page, artifacts)
     page.goto(empty_app_url)
 
-    # the first page asks who is answering, right there
+    # a fresh server opens on the page that creates its first account, then the app, signed in
+    expect(page.get_by_role("heading", name="Create the first account")).to_be_visible()
     page.get_by_label("Your name").fill(NAME)
-    walk.click(page.get_by_role("button", name="Continue"))
-    expect(page.get_by_text(f"Answering as: {NAME}")).to_be_visible()
-    wait_for_focus_on(page, "Set up a new city")
-    walk.arrived("name")
+    page.get_by_label("Your email").fill(EMAIL)
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    walk.click(page.get_by_role("button", name="Create the account and sign in"))
+    expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {NAME}")).to_be_visible(timeout=30_000)
+    walk.arrived("first-account")
 
     walk.click(current(page).get_by_role("button", name="Set up a new city"))
     page.get_by_label("City name").fill(CITY)

@@ -15,13 +15,16 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from access.accounts import Accounts
+from access.roles import Role
 from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework
 from reporting.context import ReportContext
@@ -194,3 +197,39 @@ def demo_context(demo: tuple[Store, int]) -> ReportContext:
 @pytest.fixture(scope="session")
 def demo_pdf(renderer: ReportRenderer, demo_context: ReportContext) -> bytes:
     return renderer.render(demo_context)
+
+
+def sign_in_app(
+    at: Any,
+    store: Store | None = None,
+    name: str = "Ana Ruiz",
+    roles: Mapping[int, Role] | None = None,
+    network_admin: bool = False,
+) -> str:
+    """Sign ``name`` in to the app under AppTest, through the city identity provider's path
+    (``AppTest.user``; AppTest cannot carry the local sign-in cookie, which the browser tests cover).
+    The account gets ``roles`` by city, by default coordinator of every city the store holds. Returns
+    the name the audit trail records for the person. Without ``store``, the one at ``DATABASE_URL``."""
+    store = store or Store.open(os.environ["DATABASE_URL"], load_frameworks())
+    people = Accounts(store)
+    email = f"{name.split(' (')[0].lower().replace(' ', '.')}@riverton.example"
+    account = people.find(email) or people.add(email, name, "test set-up", network_admin=network_admin)
+    for city_id, role in (
+        roles if roles is not None else {c.id or 0: Role.COORDINATOR for c in store.cities()}
+    ).items():
+        people.add_member(account.id, city_id, role, "test set-up")
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "a test cookie secret of enough length",
+        "client_id": "cohesion-tests",
+        "client_secret": "cohesion-tests",
+        "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
+    }
+    at.user = {"is_logged_in": True, "email": email, "name": name, "sub": email}
+    return people.actor(account.id).name
+
+
+def as_read(markdown: str) -> str:
+    """Markdown the app wrote from user text, as the reader sees it: without the escapes and the
+    invisible word joiners of ``app_pages.common.md``."""
+    return markdown.replace("\\", "").replace("\u2060", "")

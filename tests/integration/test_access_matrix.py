@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from access.accounts import Accounts
 from access.guard import GuardedStore
 from access.roles import Actor, NotAllowed, Role
 from scoring.records import City, RecordedAnswer
@@ -45,6 +46,14 @@ def _seed(store: Store) -> dict[str, dict[str, Any]]:
         draft = store.start_assessment(city.id or 0, f"{name} 2026", "Set-up", framework_id=FRAMEWORK)
         store.save_answer(draft.id or 0, RecordedAnswer(question_id="Q1.2", level=1), "Set-up")
         seeded[name] = {"city": city.id, "submitted": done.id, "draft": draft.id, "draft_title": draft.title}
+    people = Accounts(store)
+    for name in ("A", "B"):
+        member = people.add(f"member-{name}@test.example", f"Member of {name}", "Set-up")
+        people.add_member(member.id, seeded[name]["city"], Role.VIEWER, "Set-up")
+        seeded[name]["member"] = member.id
+    seeded["accounts"] = {
+        kind: people.add(f"{kind.replace(' ', '-')}@test.example", f"Test {kind}", "Set-up").id for kind in ACTORS
+    }
     return seeded
 
 
@@ -85,7 +94,7 @@ def world(request: pytest.FixtureRequest, tmp_path: Path, frameworks) -> Iterato
 
 def _actor(kind: str, ids: dict[str, Any]) -> Actor:
     roles = {} if kind in ("nobody", "network admin") else {ids["A"]["city"]: Role(kind)}
-    return Actor(account_id=1, name=f"Test {kind}", roles=roles, network_admin=kind == "network admin")
+    return Actor(ids["accounts"][kind], name=f"Test {kind}", roles=roles, network_admin=kind == "network admin")
 
 
 def _file_for(store: Store, target: dict[str, Any]) -> bytes:
@@ -129,6 +138,24 @@ OPERATIONS: dict[str, tuple[set[str], Op]] = {
     "delete an assessment": (COORDINATORS, lambda g, s, t: g.delete_assessment(t["draft"], t["draft_title"])),
     "import a file into the city": (COORDINATORS, lambda g, s, t: g.apply_import(g.plan_import(t["file"]))),
     "delete the city": (ADMINS, lambda g, s, t: g.delete_city(t["city"], s.city(t["city"]).name)),
+    "make the report": (READERS, lambda g, s, t: g.report_context(t["submitted"])),
+    "see the benchmarks": (
+        READERS,
+        lambda g, s, t: g.benchmark(s.framework_of(s.assessment(t["submitted"])), t["submitted"]),
+    ),
+    "list the members": (SEERS, lambda g, s, t: Accounts(s).members(t["city"], g.actor)),
+    "invite a member": (
+        COORDINATORS | ADMINS,
+        lambda g, s, t: Accounts(s).invite("new@test.example", "New", t["city"], Role.EDITOR, g.actor),
+    ),
+    "change a member's role": (
+        COORDINATORS | ADMINS,
+        lambda g, s, t: Accounts(s).change_role(t["member"], t["city"], Role.EDITOR, g.actor),
+    ),
+    "remove a member": (
+        COORDINATORS | ADMINS,
+        lambda g, s, t: Accounts(s).change_role(t["member"], t["city"], None, g.actor),
+    ),
 }
 
 
@@ -183,7 +210,8 @@ def test_only_a_network_administrator_creates_a_city(world: tuple[Store, dict[st
     city = City(name="City C", country="Freedonia", region="europe", population_band="under_100k")
     before = _writes(store)
     if kind == "network admin":
-        assert guarded.create_city(city).id
+        made = guarded.create_city(city)
+        assert Accounts(store).actor(ids["accounts"][kind]).roles == {made.id: Role.COORDINATOR}  # its creator's
     else:
         with pytest.raises(NotAllowed):
             guarded.create_city(city)

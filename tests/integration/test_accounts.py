@@ -189,3 +189,81 @@ def test_a_long_name_and_email_still_fit_the_audit_trail_and_every_answer(people
     assert saved.answered_by == actor.name
     with pytest.raises(StorageError, match="up to 120 characters"):
         people.add("bo@riverton.example", "B" * 121, "Set-up", password=GOOD)
+
+
+def _city_id(store: Store, name: str = "Riverton") -> int:
+    made = store.create_city(City(name=name, country="Freedonia", region="europe", population_band="100k_500k"), "x")
+    return made.id or 0
+
+
+def test_changing_your_own_password_needs_the_current_one_and_ends_only_your_other_sessions(
+    people: Accounts,
+) -> None:
+    _ana(people)
+    here = people.sign_in("ana.ruiz@riverton.example", GOOD, "192.0.2.1", now=T0)
+    laptop = people.sign_in("ana.ruiz@riverton.example", GOOD, "192.0.2.2", now=T0)
+    with pytest.raises(StorageError, match="current password is not right"):
+        people.change_password(here, "not my password", "a new long passphrase", now=T0)
+    assert people.session(laptop, now=T0) is not None  # a refused change ends nothing
+    people.change_password(here, GOOD, "a new long passphrase", now=T0)
+    assert people.session(here, now=T0) is not None and people.session(laptop, now=T0) is None
+    with pytest.raises(SignInRefused):
+        people.sign_in("ana.ruiz@riverton.example", GOOD, "192.0.2.1", now=T0)
+    assert people.sign_in("ana.ruiz@riverton.example", "a new long passphrase", "192.0.2.1", now=T0)
+
+
+def test_a_city_keeps_at_least_one_coordinator_and_a_removed_member_loses_the_city(
+    people: Accounts, store: Store
+) -> None:
+    city = _city_id(store)
+    ana, ben = _ana(people), people.add("ben@riverton.example", "Ben", "Set-up", password=GOOD)
+    people.add_member(ana.id, city, Role.COORDINATOR, "Set-up")
+    people.add_member(ben.id, city, Role.EDITOR, "Set-up")
+    coordinator = people.actor(ana.id)
+    with pytest.raises(StorageError, match="at least one coordinator"):
+        people.change_role(ana.id, city, Role.EDITOR, coordinator)
+    people.change_role(ben.id, city, Role.COORDINATOR, coordinator)
+    people.change_role(ana.id, city, None, people.actor(ben.id))
+    assert people.actor(ana.id).roles == {}
+    assert [(m.name, m.role) for m in people.members(city, people.actor(ben.id))] == [("Ben", Role.COORDINATOR)]
+    assert "membership.remove" in [e.action for e in store.audit_trail(city_id=city)]
+
+
+def test_the_first_account_is_an_administrator_and_only_one_can_be_made_that_way(people: Accounts) -> None:
+    first = people.add_first("ana@riverton.example", "Ana", GOOD)
+    assert first.network_admin and first.has_password
+    with pytest.raises(StorageError, match="exists already"):
+        people.add_first("mallory@elsewhere.example", "Mallory", GOOD)
+    assert people.count() == 1
+
+
+def test_a_provider_identity_gets_an_account_and_the_roles_its_claim_states(people: Accounts, store: Store) -> None:
+    riverton, lakeside = _city_id(store), _city_id(store, "Lakeside")
+    actor = people.from_identity("Noor@Riverton.example", "Noor Haddad", {riverton: Role.EDITOR, 999: Role.VIEWER})
+    assert actor.roles == {riverton: Role.EDITOR} and not actor.network_admin  # an unknown city is ignored
+    assert people.find("noor@riverton.example") is not None and not people.find("noor@riverton.example").has_password
+    actor = people.from_identity("noor@riverton.example", "Noor Haddad", {lakeside: Role.COORDINATOR}, True)
+    assert actor.roles == {lakeside: Role.COORDINATOR} and actor.network_admin  # the claim replaces the roles
+    people.add_member(actor.account_id, riverton, Role.VIEWER, "Set-up")
+    assert people.from_identity("noor@riverton.example", "Noor", None).roles == {
+        riverton: Role.VIEWER,
+        lakeside: Role.COORDINATOR,
+    }  # no claim named: the roles given in the app count
+
+
+def test_an_ended_session_is_refused_and_use_is_written_down_at_most_once_a_minute(
+    people: Accounts, store: Store
+) -> None:
+    _ana(people)
+    token = people.sign_in("ana.ruiz@riverton.example", GOOD, "192.0.2.1", now=T0)
+    with store.engine.connect() as conn:
+        first = conn.exec_driver_sql("SELECT last_seen_at FROM sessions").scalar_one()
+    assert people.session(token, now=T0 + timedelta(seconds=30)) is not None
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT last_seen_at FROM sessions").scalar_one() == first
+    assert people.session(token, now=T0 + timedelta(minutes=2)) is not None
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT last_seen_at FROM sessions").scalar_one() != first
+    people.sign_out(token, now=T0 + timedelta(minutes=3))
+    assert people.session(token, now=T0 + timedelta(minutes=3)) is None
+    assert [e.action for e in store.audit_trail()][-1] == "sign_out"

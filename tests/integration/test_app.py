@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import text_in
+from storage.store import Store
+from tests.integration.conftest import sign_in_app
 
 APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
 
@@ -25,8 +27,10 @@ def _texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_the_home_page_starts_and_counts_the_framework(framework) -> None:
-    at = AppTest.from_file(APP, default_timeout=30).run()
+def test_the_home_page_starts_and_counts_the_framework(framework, app_store: Store) -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_app(at, app_store)
+    at.run()
     assert not at.exception
     assert at.title[0].value == "City Cohesion Self-Assessment"
     metrics = {m.label: m.value for m in at.metric}
@@ -34,8 +38,10 @@ def test_the_home_page_starts_and_counts_the_framework(framework) -> None:
     assert metrics["Themes"] == str(len(framework.themes))
 
 
-def test_the_framework_page_lists_every_theme_and_its_questions(framework) -> None:
-    at = AppTest.from_file(APP, default_timeout=30).run()
+def test_the_framework_page_lists_every_theme_and_its_questions(framework, app_store: Store) -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_app(at, app_store)
+    at.run()
     at.switch_page("app_pages/framework.py").run()
     assert not at.exception
     select = at.selectbox(key="framework_theme")
@@ -50,8 +56,10 @@ def test_the_framework_page_lists_every_theme_and_its_questions(framework) -> No
                 assert text_in(descriptor.text) in shown
 
 
-def test_the_framework_page_shows_every_finding_with_its_questions(framework) -> None:
-    at = AppTest.from_file(APP, default_timeout=30).run()
+def test_the_framework_page_shows_every_finding_with_its_questions(framework, app_store: Store) -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_app(at, app_store)
+    at.run()
     at.switch_page("app_pages/framework.py").run()
     shown = _texts(at)
     for finding in framework.findings:

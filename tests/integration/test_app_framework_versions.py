@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from questionnaire.crosswalk import map_question_ids
 from reporting.context import build_context
+from tests.integration.conftest import as_read
 from tests.integration.test_app_results import Seeded, _open, _texts, seeded  # noqa: F401  (fixture)
 
 
@@ -25,7 +26,7 @@ def test_the_questionnaire_on_a_new_version_shows_each_earlier_answer_to_answer_
     mapping = map_question_ids(framework, "1.0.0", list(earlier))
     stored = {a.question_id for a in seeded.store.answers(draft.id or 0)}
     waiting = [q.id for q in framework.themes[0].questions if q.id in mapping.afresh() and q.id not in stored]
-    captions = [c.value.replace("\\", "") for c in at.caption]  # ids are escaped for Markdown
+    captions = [as_read(c.value) for c in at.caption]  # ids are escaped for Markdown
     assert waiting
     for question_id in waiting:
         old = mapping.afresh()[question_id][0]

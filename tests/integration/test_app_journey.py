@@ -16,10 +16,12 @@ from streamlit.testing.v1 import AppTest
 
 from scoring.records import AssessmentStatus, City, RecordedAnswer
 from storage.store import Store
+from tests.integration.conftest import as_read, sign_in_app
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 APP = str(ROOT / "app.py")
 QUESTIONNAIRE = "app_pages/questionnaire.py"
+ANA = "Ana Ruiz <ana.ruiz@riverton.example>"
 
 
 @pytest.fixture
@@ -36,16 +38,17 @@ def draft(store: Store) -> int:
 
 
 def open_app(
-    store: Store, assessment: int | None = None, who: str | None = "Ana Ruiz (cohesion lead)", page: str | None = None
+    store: Store, assessment: int | None = None, who: str | None = "Ana Ruiz", page: str | None = None
 ) -> AppTest:
-    """The app as a browser opens it: the URL's place, and a name if this session gave one."""
+    """The app as a browser opens it: the URL's place, and ``who`` signed in (a network administrator
+    and coordinator of every city), or nobody."""
     at = AppTest.from_file(APP, default_timeout=60)
     if assessment is not None:
         record = store.assessment(assessment)
         at.query_params["city"] = str(record.city_id)
         at.query_params["assessment"] = str(assessment)
     if who:
-        at.session_state["who"] = who
+        sign_in_app(at, store, who, network_admin=True)
     at.run()
     if page:
         at.switch_page(page).run()
@@ -63,13 +66,20 @@ def widget(at: AppTest, assessment: int, question: str, part: str) -> Callable[.
     }[part](key=f"questionnaire_{assessment}_{question}_{part}")
 
 
-def test_a_new_team_member_says_who_they_are_once(store: Store) -> None:
-    at = open_app(store, who=None, page="app_pages/who.py")
-    at.text_input(key="who_who_name").input("Ana Ruiz")
-    at.text_input(key="who_who_role").input("cohesion lead")
-    at.button[0].click().run()
-    assert at.session_state["who"] == "Ana Ruiz (cohesion lead)"
-    assert "Ana Ruiz" in " ".join(s.value for s in at.success)
+def test_someone_not_signed_in_sees_only_the_sign_in_page_and_no_city(store: Store, draft: int) -> None:
+    at = open_app(store, draft, who=None)
+    assert [t.value for t in at.title] == ["Sign in"]
+    shown = " ".join(m.value for m in [*at.markdown, *at.caption])
+    assert "Riverton" not in shown and "Assessment 2026" not in shown
+    assert not at.radio and not at.dataframe
+    with pytest.raises(ValueError, match=r"Known pages: \['[^,]*sign_in\.py'\]"):
+        at.switch_page(QUESTIONNAIRE)  # no other page exists for someone not signed in
+
+
+def test_a_signed_in_person_sees_their_name_and_roles_on_their_account_page(store: Store, draft: int) -> None:
+    at = open_app(store, draft, page="app_pages/account.py")
+    shown = as_read(" ".join(m.value for m in at.markdown))
+    assert "Ana Ruiz" in shown and "Riverton, Freedonia" in shown and "coordinator" in shown
 
 
 def test_a_city_is_created_from_the_profile_page_with_clear_validation(store: Store) -> None:
@@ -83,14 +93,14 @@ def test_a_city_is_created_from_the_profile_page_with_clear_validation(store: St
     at.button[0].click().run()
     (city,) = store.cities()
     assert (city.name, city.country, city.challenges) == ("Riverton", "Freedonia", ("online-hate",))
-    assert store.audit_trail(city_id=city.id)[0].actor == "Ana Ruiz (cohesion lead)"
+    assert store.audit_trail(city_id=city.id)[0].actor == ANA
 
 
 def test_home_starts_an_assessment_and_opens_the_questionnaire(store: Store, draft: int) -> None:
     city_id = store.assessment(draft).city_id
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["city"] = str(city_id)
-    at.session_state["who"] = "Ana Ruiz (cohesion lead)"
+    sign_in_app(at, store)
     at.run()
     assert "Assessment 2026" in at.dataframe[0].value["Assessment"].tolist()
     at.text_input(key="home_title").input("Second look 2026")
@@ -115,11 +125,11 @@ def test_answers_across_two_themes_survive_a_reload(store: Store, draft: int) ->
 
     stored = {a.question_id: a for a in store.answers(draft)}
     assert stored["Q1.1"].level == 3 and stored["Q1.1"].note == "The mayor spoke within a day"
-    assert stored["Q1.1"].evidence.value == "published" and stored["Q1.1"].answered_by == "Ana Ruiz (cohesion lead)"
+    assert stored["Q1.1"].evidence.value == "published" and stored["Q1.1"].answered_by == ANA
     assert stored["Q1.2"].status.value == "dont_know"
     assert stored["Q7.3"].reason == "Policing is run by the regional force"
 
-    again = open_app(store, draft, who=None, page=QUESTIONNAIRE)  # a reload: a new session, same URL
+    again = open_app(store, draft, page=QUESTIONNAIRE)  # a reload: a new session, same URL and sign-in
     assert widget(again, draft, "Q1.1", "answer").value == 3
     assert widget(again, draft, "Q1.1", "note").value == "The mayor spoke within a day"
     assert widget(again, draft, "Q1.2", "answer").value == "dont_know"
@@ -142,12 +152,12 @@ def test_a_link_that_is_not_http_is_refused_and_the_typed_text_is_kept(store: St
 def test_a_colleagues_change_is_shown_with_both_answers_and_never_overwritten(store: Store, draft: int) -> None:
     ana = open_app(store, draft, page=QUESTIONNAIRE)
     widget(ana, draft, "Q1.1", "answer").set_value(1).run()
-    ben = open_app(store, draft, who="Ben Okafor (police liaison)", page=QUESTIONNAIRE)
+    ben = open_app(store, draft, who="Ben Okafor", page=QUESTIONNAIRE)
     widget(ben, draft, "Q1.1", "answer").set_value(3).run()
 
     widget(ana, draft, "Q1.1", "answer").set_value(4).run()  # Ana still sees version 1
     assert store.answers(draft)[0].level == 3
-    assert any("changed by Ben Okafor (police liaison)" in w.value.replace("\\", "") for w in ana.warning)
+    assert any("changed by Ben Okafor <ben.okafor@riverton.example>" in as_read(w.value) for w in ana.warning)
     shown = " ".join(m.value for m in ana.markdown)
     assert "level 3" in shown and "level 4" in shown
     ana.button(key=f"questionnaire_{draft}_Q1.1_keep_mine").click().run()
@@ -247,7 +257,7 @@ def test_a_reload_comes_back_to_the_theme_in_the_url(store: Store, draft: int) -
     record = store.assessment(draft)
     for name, value in (("city", record.city_id), ("assessment", draft), ("theme", "T5")):
         reloaded.query_params[name] = str(value)
-    reloaded.session_state["who"] = "Ana Ruiz"
+    sign_in_app(reloaded, store)
     reloaded.run()
     reloaded.switch_page(QUESTIONNAIRE).run()
     assert not reloaded.exception

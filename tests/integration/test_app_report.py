@@ -24,6 +24,7 @@ from storage.demo import create_demo
 from storage.migrate import upgrade_database
 from storage.store import Store
 from tests.files import RIVERTON, riverton, signed
+from tests.integration.conftest import as_read, sign_in_app
 
 APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
 PAGE = "app_pages/report.py"
@@ -54,7 +55,7 @@ def report_page(record: AssessmentRecord | None) -> AppTest:
     if record is not None:
         at.session_state["selected_city"] = record.city_id
         at.session_state["selected_assessment"] = record.id
-    at.session_state["who"] = "Tester (lead)"
+    sign_in_app(at, name="Tester", network_admin=True)
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception
@@ -63,7 +64,7 @@ def report_page(record: AssessmentRecord | None) -> AppTest:
 
 def plain(text: str) -> str:
     """Markdown-escaped text as the reader sees it."""
-    return text.replace("\\", "")
+    return as_read(text)
 
 
 def errors(at: AppTest) -> str:

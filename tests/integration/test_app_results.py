@@ -22,9 +22,10 @@ from scoring.records import AssessmentRecord, City, PopulationBand, RecordedAnsw
 from storage.demo import create_demo
 from storage.migrate import upgrade_database
 from storage.store import Store
+from tests.integration.conftest import sign_in_app
 
 APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
-WHO = "Tester (lead)"
+WHO = "Tester <tester@riverton.example>"
 
 
 @dataclass
@@ -59,7 +60,7 @@ def _open(page: str, city_id: int | None = None, assessment_id: int | None = Non
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["selected_city"] = city_id
     at.session_state["selected_assessment"] = assessment_id
-    at.session_state["who"] = WHO
+    sign_in_app(at, name="Tester")
     at.run()
     return at.switch_page(page).run()
 
@@ -117,16 +118,16 @@ def test_the_results_page_shows_the_overall_index_band_and_first_priority(seeded
 def test_results_are_worked_out_again_only_after_a_change_from_anywhere(
     seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reporting.sources
+    import access.guard
 
     built: list[int] = []
-    real = reporting.sources.context_from_store
+    real = access.guard.context_from_store
 
-    def counting(store: Store, assessment_id: int) -> object:
+    def counting(store: Store, assessment_id: int, **options: object) -> object:
         built.append(assessment_id)
-        return real(store, assessment_id)
+        return real(store, assessment_id, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reporting.sources, "context_from_store", counting)
+    monkeypatch.setattr(access.guard, "context_from_store", counting)
     draft = seeded.demo[-1]
     at = _open("app_pages/results.py", seeded.city_id, draft.id)
     at.run()

@@ -23,8 +23,17 @@ def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_the_first_administrator_is_created_with_a_password_typed_twice(sqlite_url: str) -> None:
-    made = _cli("user", "add", "Ana@Riverton.example", "--name", "Ana Ruiz", "--admin", "--db", sqlite_url,
-                stdin=f"{GOOD}\n{GOOD}\n")
+    made = _cli(
+        "user",
+        "add",
+        "Ana@Riverton.example",
+        "--name",
+        "Ana Ruiz",
+        "--admin",
+        "--db",
+        sqlite_url,
+        stdin=f"{GOOD}\n{GOOD}\n",
+    )
     assert made.returncode == 0, made.stderr
     assert "Created network administrator 1: Ana Ruiz <ana@riverton.example>." in made.stdout
     assert GOOD not in made.stdout + made.stderr  # never echoed
@@ -34,8 +43,16 @@ def test_the_first_administrator_is_created_with_a_password_typed_twice(sqlite_u
 
 
 def test_a_weak_or_mistyped_password_creates_no_account(sqlite_url: str) -> None:
-    weak = _cli("user", "add", "bo@riverton.example", "--name", "Bo", "--db", sqlite_url,
-                stdin=f"short\npassword1234\n{GOOD}\nnot the same one\n")  # three tries, none usable
+    weak = _cli(
+        "user",
+        "add",
+        "bo@riverton.example",
+        "--name",
+        "Bo",
+        "--db",
+        sqlite_url,
+        stdin=f"short\npassword1234\n{GOOD}\nnot the same one\n",
+    )  # three tries, none usable
     assert weak.returncode == 1
     assert "at least 12 characters" in weak.stderr and "too common" in weak.stderr
     assert "The two passwords differ." in weak.stderr and "No account created" in weak.stderr

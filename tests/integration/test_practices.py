@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from reporting.sources import context_from_store
 from scoring.records import City, RecordedAnswer
 from storage.store import Store
+from tests.integration.conftest import sign_in_app
 from tests.integration.test_cli import FIXTURES, ROOT, run_cli
 
 MINI_PRACTICES = """practices:
@@ -62,7 +63,9 @@ def store(app_store: Store) -> Store:
 
 
 def test_the_practices_page_filters_by_theme_region_and_kind(store: Store) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    sign_in_app(at, store)
+    at.run()
     at.switch_page("app_pages/practices.py").run()
     assert not at.exception
     everything = len(at.expander)
