@@ -10,6 +10,7 @@ AXE    := tests/e2e/axe/node_modules/axe-core/axe.min.js
 .PHONY: run test check bench system system-test db lint typecheck clean
 
 run: $(VENV)/.runtime system db  ## Set everything up and serve the app on http://127.0.0.1:$(PORT)
+	@$(PY) cli.py user first-run --url http://127.0.0.1:$(PORT)
 	$(PY) -m streamlit run server.py --server.address 127.0.0.1 --server.port $(PORT) \
 	  --server.headless true --browser.gatherUsageStats false
 

@@ -335,9 +335,13 @@ def user_add(
     admin: Annotated[
         bool, typer.Option("--admin", help="A network administrator (manages cities and accounts).")
     ] = False,
+    provider: Annotated[
+        bool,
+        typer.Option("--provider", help="No password: the person signs in through the city's identity provider."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Create a local account; the password is asked for, never taken from the command line."""
+    """Create an account; the password is asked for, never taken from the command line."""
     from access.accounts import Accounts
 
     store = _open_store(db)
@@ -345,13 +349,38 @@ def user_add(
     if people.find(email) is not None:
         errors.print(f"[red]No account created:[/red] an account for {escape(email)} already exists.", highlight=False)
         raise typer.Exit(1)
-    password = _new_password(email)
+    password = None if provider else _new_password(email)
     try:
         account = people.add(email, name, _actor(), password=password, network_admin=admin)
     except StorageError as exc:
         _refuse("No account created", exc)
     kind = "network administrator" if account.network_admin else "account"
     console.print(f"Created {kind} {account.id}: {account.name} <{account.email}>.", highlight=False, markup=False)
+
+
+@user_app.command("first-run")
+def user_first_run(
+    url: Annotated[str, typer.Option("--url", help="Where the app is served.")] = "http://127.0.0.1:8501",
+    db: DbOption = None,
+) -> None:
+    """Say how to sign in: on a server without accounts, how the first one is made."""
+    from access.accounts import Accounts
+
+    if Accounts(_open_store(db)).count() == 0:
+        console.print(
+            f"No account exists yet. Open {url} on this machine: the first page creates the first account, "
+            "the server's administrator, who then sets up a city (or the demo city) in one click.\n"
+            "Or create it here: .venv/bin/python cli.py user add --admin EMAIL --name NAME",
+            highlight=False,
+            markup=False,
+        )
+    else:
+        console.print(
+            f"Open {url} and sign in with your email and password. A city's coordinator invites new members "
+            "from its Members page.",
+            highlight=False,
+            markup=False,
+        )
 
 
 @user_app.command("role")

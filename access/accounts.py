@@ -310,9 +310,7 @@ class Accounts:
         hashed = hash_password(new)
         with self._write() as conn:
             conn.execute(
-                update(accounts)
-                .where(accounts.c.id == row.id)
-                .values(password_hash=hashed, password_changed_at=now)
+                update(accounts).where(accounts.c.id == row.id).values(password_hash=hashed, password_changed_at=now)
             )
             conn.execute(
                 update(sessions)
@@ -490,6 +488,28 @@ class Accounts:
                 ended = {"ended_at": now, "ended_why": why} if why else {"last_seen_at": now}
                 conn.execute(update(sessions).where(sessions.c.id == row.id).values(**ended))
         return None if why else self.actor(row.account_id)
+
+    def vouched(self, key: str, account_id: int, now: datetime | None = None) -> bool:
+        """Whether a sign-in that a city's identity provider vouched for (``key`` names it: subject and
+        time of issue) still holds. The first time it is seen it becomes a session like a local one,
+        recorded in the audit trail, so it times out, and ends on sign-out, the same way."""
+        now = now or _now()
+        with self.engine.connect() as conn:
+            known = conn.execute(select(sessions.c.id).where(sessions.c.token_hash == _digest(key))).one_or_none()
+        if known is not None:
+            return self.session(key, now) is not None
+        account = self.account(account_id)
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    insert(sessions).values(
+                        token_hash=_digest(key), account_id=account_id, created_at=now, last_seen_at=now
+                    )
+                )
+                self._audit(conn, _label(account.name, account.email), "sign_in", via="identity provider")
+        except IntegrityError:  # two tabs at once: the other one recorded it
+            pass
+        return True
 
     def sign_out(self, token: str, now: datetime | None = None) -> None:
         """End the session of ``token`` (nothing happens for an unknown or ended one)."""

@@ -66,6 +66,9 @@ if person is not None:
     st.subheader("Sign out")
     if identity.identity_provider():
         if st.button("Sign out", key="account_sign_out", icon=":material/logout:"):
+            key = identity.provider_key()
+            if key:
+                accounts().sign_out(key)  # a copy of the provider's cookie opens nothing from now on
             st.logout()
     else:
         sign_out_button()

@@ -195,7 +195,19 @@ def require_assessment(purpose: str) -> AssessmentRecord:
         st.info(f"Choose a city and an assessment on the Home page first, {purpose}.")
         st.page_link(PAGES["home"], label="Go to Home", icon=":material/home:")
         st.stop()
+    require_reading(record.city_id)
     return record
+
+
+def require_reading(city_id: int | None) -> None:
+    """Stop the page, saying why, when the signed-in person sees that the city exists but may not read
+    its answers (a network administrator who is not a member)."""
+    if not allowed(Operation.READ, city_id):
+        st.info(
+            "Only the city's members see its answers, results and reports. A network administrator "
+            "who needs them asks the city's coordinator to be added as a member."
+        )
+        st.stop()
 
 
 def attempt(action: Callable[[], T], failure: str) -> T | None:

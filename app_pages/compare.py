@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import PAGES, current_city, md, remembered, show_chart, status_label, store
+from app_pages.common import PAGES, current_city, md, remembered, require_reading, show_chart, status_label, store
 from questionnaire.crosswalk import readable_from, same_scale
 from questionnaire.model import text_in
 from reporting import figures
@@ -33,6 +33,7 @@ if city is None:
     st.info("Choose a city on the Home page first, to compare its assessments.")
     st.page_link(PAGES["home"], label="Go to Home", icon=":material/home:")
     st.stop()
+require_reading(city.id)
 
 records = store().assessments(city.id)
 if len(records) < 2:

@@ -93,7 +93,7 @@ if (
 ):
     st.session_state["city_new"] = False
     st.switch_page(PAGES["city"])
-if not any(c.is_demo for c in cities) and right.button(
+if not any(c.is_demo and allowed(Operation.READ, c.id) for c in cities) and right.button(
     "Add the demo city",
     key="home_demo",
     icon=":material/science:",
@@ -108,7 +108,21 @@ if not any(c.is_demo for c in cities) and right.button(
 if city:
     records = store().assessments(city.id)
     st.header(f"Assessments of {md(city.name)}")
-    if records:
+    reads = allowed(Operation.READ, city.id)
+    if records and not reads:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Assessment": [r.title for r in records],
+                    "Status": [status_label(r) for r in records],
+                    "Started": [local_date(r.started_at) for r in records],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption("Only the city's members see its answers and scores.")
+    elif records:
         st.dataframe(remembered(f"home_{city.id}", lambda: overview(records)), hide_index=True, width="stretch")
         by_id = {r.id: r for r in records}
         current = current_assessment()
@@ -123,7 +137,7 @@ if city:
         if current is None or current.id != record.id:
             choose_assessment(record)
         go_left, go_right = st.columns(2)
-        if record.status is AssessmentStatus.DRAFT:
+        if record.status is AssessmentStatus.DRAFT and allowed(Operation.ANSWER, city.id):
             if go_left.button("Continue answering", type="primary", key="home_resume", icon=":material/edit_note:"):
                 st.switch_page(PAGES["questionnaire"])
         elif go_left.button("See the answers", key="home_view", icon=":material/visibility:"):
@@ -133,41 +147,41 @@ if city:
     else:
         st.markdown("No assessment yet.")
 
-    st.subheader("Start a new assessment")
-    starts = allowed(Operation.MANAGE_ASSESSMENTS, city.id)
-    if not starts:
+    if not allowed(Operation.MANAGE_ASSESSMENTS, city.id):
         st.caption("The city's coordinators start new assessments.")
-    with st.form("home_start"):
-        title = st.text_input("Title", value=f"Assessment {datetime.now(UTC):%Y}", max_chars=120, key="home_title")
-        previous = [r for r in records if r.framework_id == framework.id]
-        start_from = st.radio(
-            "Start from",
-            options=["blank", "previous"],
-            key="home_start_from",
-            horizontal=True,
-            format_func=lambda o: "A blank questionnaire" if o == "blank" else "The previous assessment's answers",
-            index=1 if previous else 0,
-            disabled=not previous,
-            help="Carried-over answers are marked until someone confirms or changes them.",
-        )
-        started = st.form_submit_button("Start", type="primary", disabled=not starts)
-    if previous and previous[-1].framework_version != framework.version:
-        st.caption(
-            f"The previous assessment was answered on version {previous[-1].framework_version} of the framework; "
-            f"new assessments use {framework.version}, whose levels mean something else. Starting from it "
-            "carries over only the answers that stay comparable; every other question shows its earlier "
-            "answer so that the team can answer it afresh."
-        )
-    if started:
-        based_on = previous[-1].id if start_from == "previous" and previous else None
-        record = attempt(
-            lambda: store().start_assessment(city.id or 0, title, framework_id=framework.id, based_on=based_on),
-            "The assessment was not started",
-        )
-        if record:
-            st.session_state[FOCUS_FIRST_QUESTION] = True
-            choose_assessment(record)
-            st.switch_page(PAGES["questionnaire"])
+    else:
+        st.subheader("Start a new assessment")
+        with st.form("home_start"):
+            title = st.text_input("Title", value=f"Assessment {datetime.now(UTC):%Y}", max_chars=120, key="home_title")
+            previous = [r for r in records if r.framework_id == framework.id]
+            start_from = st.radio(
+                "Start from",
+                options=["blank", "previous"],
+                key="home_start_from",
+                horizontal=True,
+                format_func=lambda o: "A blank questionnaire" if o == "blank" else "The previous assessment's answers",
+                index=1 if previous else 0,
+                disabled=not previous,
+                help="Carried-over answers are marked until someone confirms or changes them.",
+            )
+            started = st.form_submit_button("Start", type="primary")
+        if previous and previous[-1].framework_version != framework.version:
+            st.caption(
+                f"The previous assessment was answered on version {previous[-1].framework_version} of the framework; "
+                f"new assessments use {framework.version}, whose levels mean something else. Starting from it "
+                "carries over only the answers that stay comparable; every other question shows its earlier "
+                "answer so that the team can answer it afresh."
+            )
+        if started:
+            based_on = previous[-1].id if start_from == "previous" and previous else None
+            record = attempt(
+                lambda: store().start_assessment(city.id or 0, title, framework_id=framework.id, based_on=based_on),
+                "The assessment was not started",
+            )
+            if record:
+                st.session_state[FOCUS_FIRST_QUESTION] = True
+                choose_assessment(record)
+                st.switch_page(PAGES["questionnaire"])
 
 with st.expander("How it works, and the five levels"):
     st.markdown(

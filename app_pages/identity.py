@@ -84,7 +84,9 @@ def _from_provider(accounts: Accounts) -> Actor | None:
         return None  # signed in too long ago: the person signs in again
     claims = user.to_dict()
     roles, admin = roles_from_claims(claims, _settings())
-    return accounts.from_identity(str(user.get("email")), str(user.get("name") or ""), roles, admin)
+    actor = accounts.from_identity(str(user.get("email")), str(user.get("name") or ""), roles, admin)
+    key = provider_key()
+    return actor if key is not None and accounts.vouched(key, actor.account_id) else None
 
 
 def _cookie() -> str | None:
@@ -94,10 +96,8 @@ def _cookie() -> str | None:
 
 def _key() -> tuple[str, ...] | None:
     if identity_provider():
-        user = st.user
-        if not user.is_logged_in:
-            return None
-        return ("provider", str(user.get("sub") or user.get("email")), str(user.get("iat")))
+        key = provider_key()
+        return ("provider", key) if key else None
     token = _cookie()
     return ("local", token) if token else None
 
@@ -113,6 +113,15 @@ def signed_in(accounts: Accounts) -> Actor | None:
     actor = _from_provider(accounts) if key[0] == "provider" else accounts.session(key[1])
     st.session_state[MEMO_KEY] = (key, time.monotonic(), actor)
     return actor
+
+
+def provider_key() -> str | None:
+    """What names this browser's sign-in at the city's identity provider (its subject and the time the
+    provider issued it), if signed in that way."""
+    user = st.user
+    if not identity_provider() or not user.is_logged_in:
+        return None
+    return f"provider:{user.get('sub') or user.get('email')}:{user.get('iat')}"
 
 
 def session_token() -> str | None:

@@ -49,16 +49,17 @@ def _migrated_sqlite(folder: Path) -> str:
 
 
 @contextmanager
-def _served(database_url: str, log: Path) -> Iterator[str]:
-    """Serve the app with `streamlit run` on a free loopback port and ``database_url``."""
+def served(database_url: str, log: Path, options: tuple[str, ...] = (), host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve the app with `streamlit run` on a free loopback port and ``database_url`` (and any
+    further command-line ``options``); yields its address, named with ``host``."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     command = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    command += ["--server.fileWatcherType", "none"]
+    command += ["--server.fileWatcherType", "none", *options]
     with log.open("w") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -86,7 +87,7 @@ def app_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory, app_db: str) -> Iterator[str]:
     """The app, served for the whole session on ``app_db``."""
-    with _served(app_db, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
+    with served(app_db, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
         yield url
 
 
@@ -96,7 +97,7 @@ def own_app(tmp_path: Path) -> Iterator[tuple[str, str]]:
     the database's URL (for what is about sign-in failures, which count per address, and 127.0.0.1
     is every test's address)."""
     database = _migrated_sqlite(tmp_path)
-    with _served(database, tmp_path / "streamlit.log") as url:
+    with served(database, tmp_path / "streamlit.log") as url:
         yield url, database
 
 

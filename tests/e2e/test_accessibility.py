@@ -15,14 +15,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from access.accounts import Accounts
+from access.roles import Role
 from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework
 from scoring.answers import Status
-from scoring.records import AssessmentStatus, RecordedAnswer
+from scoring.records import AssessmentStatus, City, RecordedAnswer
 from storage.demo import DEMO_CITY, create_demo
 from storage.store import Store
 from storage.transfer import export_json
-from tests.e2e.steps import PAGES, current, level_label, open_page, settle, sign_in
+from tests.e2e.steps import PAGES, PASSWORD, current, level_label, open_page, settle, sign_in
 
 pytestmark = pytest.mark.e2e
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -181,4 +183,46 @@ def test_messages_an_open_question_a_ready_report_and_a_phone_screen_pass_axe(
         problems += violations(small, axe_source, "phone · Framework")
     finally:
         phone.close()
+    assert problems == []
+
+
+def test_the_sign_in_pages_pass_axe_also_with_a_problem_shown(
+    own_app: tuple[str, str], browser, axe_source: str
+) -> None:
+    url, database = own_app
+    # The pages forbid every script (Content-Security-Policy); the checker's own is let in here only.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(url)  # a fresh server: the first account's page
+    expect(page.get_by_role("heading", name="Create the first account")).to_be_visible()
+    problems = violations(page, axe_source, "first account")
+    page.get_by_label("Your name").fill("Ana Ruiz")
+    page.get_by_label("Your email").fill("ana.ruiz@riverton.example")
+    page.get_by_label("Choose a password").fill("short")
+    page.get_by_role("button", name="Create the account and sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    problems += violations(page, axe_source, "first account · refused password")
+
+    store = Store.open(database, load_frameworks())
+    try:
+        people = Accounts(store)
+        admin = people.add("ana.ruiz@riverton.example", "Ana Ruiz", "x", password=PASSWORD, network_admin=True)
+        city = store.create_city(
+            City(name="Riverton", country="Freedonia", region="europe", population_band="100k_500k"), "x"
+        )
+        token = people.invite("ben@riverton.example", "Ben", city.id or 0, Role.EDITOR, people.actor(admin.id))
+    finally:
+        store.engine.dispose()
+    page.goto(f"{url}/sign-in")
+    problems += violations(page, axe_source, "sign in")
+    page.get_by_label("Email").fill("ana.ruiz@riverton.example")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    problems += violations(page, axe_source, "sign in · wrong password")
+    page.goto(f"{url}/invitation?token={token}")
+    problems += violations(page, axe_source, "invitation")
+    page.goto(f"{url}/first-account")
+    problems += violations(page, axe_source, "first account · gone")
+    context.close()
     assert problems == []

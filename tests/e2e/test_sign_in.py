@@ -238,3 +238,28 @@ def test_the_first_account_page_is_only_for_the_servers_own_machine_and_only_onc
         assert Accounts(store).count() == 1
     finally:
         store.engine.dispose()
+
+
+def test_hostile_names_and_emails_stay_text_on_the_sign_in_pages_and_in_the_app(
+    own_app: tuple[str, str], page: Page
+) -> None:
+    url, _ = own_app
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    hostile = '"><img src=x onerror=alert(1)>'
+    page.goto(url)
+    page.get_by_label("Your name").fill(hostile)
+    page.get_by_label("Your email").fill(f"{hostile}@x.example")
+    page.get_by_label("Choose a password").fill("short")
+    page.get_by_role("button", name="Create the account and sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert page.get_by_label("Your name").input_value() == hostile  # given back as typed, as text
+    assert page.locator('img[src="x"]').count() == 0
+    page.get_by_label("Your email").fill("www.evil.example@riverton.example")
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_role("button", name="Create the account and sign in").click()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text(f"Signed in as {hostile}")).to_be_visible(timeout=30_000)
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.locator('a[href*="evil"]').count() == 0  # an address-like email is not made a link
+    assert dialogs == []

@@ -262,3 +262,37 @@ def test_a_reload_comes_back_to_the_theme_in_the_url(store: Store, draft: int) -
     reloaded.switch_page(QUESTIONNAIRE).run()
     assert not reloaded.exception
     assert reloaded.selectbox(key="questionnaire_theme").value == "T5"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "app_pages/home.py",
+        "app_pages/city.py",
+        "app_pages/members.py",
+        QUESTIONNAIRE,
+        "app_pages/results.py",
+        "app_pages/compare.py",
+        "app_pages/report.py",
+        "app_pages/network.py",
+    ],
+)
+def test_an_administrator_who_is_not_a_member_sees_that_a_city_exists_but_none_of_its_answers(
+    store: Store, draft: int, page: str
+) -> None:
+    store.save_answer(draft, RecordedAnswer(question_id="Q1.1", level=4, note="Briefing kept confidential"), "Set-up")
+    at = AppTest.from_file(APP, default_timeout=60)
+    record = store.assessment(draft)
+    at.query_params["city"] = str(record.city_id)
+    at.query_params["assessment"] = str(draft)
+    sign_in_app(at, store, "Nadia Admin", roles={}, network_admin=True)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    shown = " ".join(
+        str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.success, *at.warning, *at.text] if e.value
+    )
+    shown += " ".join(d.value.to_string() for d in at.dataframe)
+    assert "confidential" not in shown.lower()
+    assert not at.radio  # no answer to read or change
+    assert "Overall index" not in shown

@@ -84,3 +84,14 @@ def test_a_hostile_name_is_printed_as_text_not_as_markup(sqlite_url: str) -> Non
     assert made.returncode == 0, made.stderr
     assert hostile in " ".join(made.stdout.split())  # shown as typed, brackets and all (the console may wrap it)
     assert Accounts(Store.open(sqlite_url, load_frameworks())).actor(1).name == f"{hostile} <ana@riverton.example>"
+
+
+def test_first_run_says_how_the_first_account_is_made_until_one_exists(sqlite_url: str) -> None:
+    fresh = _cli("user", "first-run", "--url", "http://127.0.0.1:8600", "--db", sqlite_url)
+    assert fresh.returncode == 0 and "No account exists yet" in fresh.stdout and "127.0.0.1:8600" in fresh.stdout
+    made = _cli("user", "add", "ana@riverton.example", "--name", "Ana", "--provider", "--admin", "--db", sqlite_url)
+    assert made.returncode == 0, made.stderr  # no password asked: the city's provider signs Ana in
+    account = Accounts(Store.open(sqlite_url, load_frameworks())).find("ana@riverton.example")
+    assert account is not None and account.network_admin and not account.has_password
+    later = _cli("user", "first-run", "--db", sqlite_url)
+    assert "sign in with your email" in later.stdout and "No account" not in later.stdout
