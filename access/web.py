@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 import secrets
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
@@ -38,7 +39,7 @@ from access.accounts import ABSOLUTE, Accounts, SignInRefused
 from access.passwords import MIN_PASSWORD
 from storage.errors import StorageError
 
-__all__ = ["SESSION_COOKIE", "SignInGate", "routes", "safe_next"]
+__all__ = ["SESSION_COOKIE", "SignInGate", "client_address", "routes", "safe_next"]
 
 SESSION_COOKIE = "cohesion_session"
 FORM_COOKIE = "cohesion_form"
@@ -113,8 +114,15 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request) -> str:
+    """The address wrong passwords are counted against: the connecting one, or, when it is a reverse
+    proxy the administrator named in ``COHESION_PROXIES`` (comma-separated addresses), the address that
+    proxy saw (the last one it added to ``X-Forwarded-For``). Anyone can send that header, so it counts
+    only from a named proxy; otherwise every person behind the proxy would share one count."""
+    host = request.client.host if request.client else "unknown"
+    proxies = {p.strip() for p in os.environ.get("COHESION_PROXIES", "").split(",") if p.strip()}
+    forwarded = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+    return forwarded[-1] if host in proxies and forwarded else host
 
 
 def _page(title: str, body: str, status: int = 200, form_value: str | None = None, secure: bool = False) -> Response:
@@ -135,8 +143,12 @@ def _page(title: str, body: str, status: int = 200, form_value: str | None = Non
     return response
 
 
-def _field(name: str, label: str, kind: str, autocomplete: str, value: str = "", hint: str = "") -> str:
+def _field(
+    name: str, label: str, kind: str, autocomplete: str, value: str = "", hint: str = "", first: bool = False
+) -> str:
+    """A labelled input; the ``first`` of a form has focus when the page opens."""
     described = f' aria-describedby="{name}-hint"' if hint else ""
+    described += " autofocus" if first else ""
     return (
         f'<label for="{name}">{escape(label)}</label>'
         f'<input id="{name}" name="{name}" type="{kind}" autocomplete="{autocomplete}" required '
@@ -196,7 +208,7 @@ def _sign_in_page(request: Request, email: str = "", problem: str = "", status: 
         return RedirectResponse("/first-account", status_code=303)
     news = "You are signed out." if request.query_params.get("signed_out") else ""
     to = safe_next(request.query_params.get("next"))
-    fields = _field("email", "Email", "email", "username", email) + _field(
+    fields = _field("email", "Email", "email", "username", email, first=True) + _field(
         "password", "Password", "password", "current-password"
     )
     body, value = _form(f"/sign-in?next={quote(to, safe='/')}", fields, "Sign in", problem, news)
@@ -218,7 +230,7 @@ async def sign_in(request: Request) -> Response:
             _sign_in_page, request, email, "The form had expired. Please sign in again.", 400
         )
     try:
-        token = await run_in_threadpool(_accounts().sign_in, email, password, _address(request))
+        token = await run_in_threadpool(_accounts().sign_in, email, password, client_address(request))
     except SignInRefused as refused:
         return await run_in_threadpool(_sign_in_page, request, email, str(refused), 401)
     return _signed_in(request, token, safe_next(request.query_params.get("next")))
@@ -235,7 +247,7 @@ async def sign_out(request: Request) -> Response:
 
 
 def _invitation_page(request: Request, token: str, problem: str = "", status: int = 200) -> Response:
-    fields = _field("password", "Choose a password", "password", "new-password", hint=PASSWORD_HINT)
+    fields = _field("password", "Choose a password", "password", "new-password", hint=PASSWORD_HINT, first=True)
     body, value = _form(f"/invitation?token={quote(token)}", fields, "Set my password and sign in", problem)
     lead = '<p class="lead">You were invited to your city\'s self-assessment team. Choose a password to join.</p>'
     return _page("Join your city's team", lead + body, status, value, _secure(request))
@@ -252,7 +264,7 @@ async def invitation(request: Request) -> Response:
         return _invitation_page(request, token, "The form had expired. Please try again.", 400)
     try:
         account = await run_in_threadpool(_accounts().accept, token, password)
-        session = await run_in_threadpool(_accounts().sign_in, account.email, password, _address(request))
+        session = await run_in_threadpool(_accounts().sign_in, account.email, password, client_address(request))
     except StorageError as refused:
         return _invitation_page(request, token, str(refused), 400)
     return _signed_in(request, session, "/")
@@ -262,7 +274,7 @@ def _first_account_page(
     request: Request, name: str = "", email: str = "", problem: str = "", status: int = 200
 ) -> Response:
     fields = (
-        _field("name", "Your name", "text", "name", name)
+        _field("name", "Your name", "text", "name", name, first=True)
         + _field("email", "Your email", "email", "username", email)
         + _field("password", "Choose a password", "password", "new-password", hint=PASSWORD_HINT)
     )
@@ -289,7 +301,7 @@ async def first_account(request: Request) -> Response:
         return _first_account_page(request, name, email, "The form had expired. Please try again.", 400)
     try:
         await run_in_threadpool(accounts.add_first, email, name, password)
-        token = await run_in_threadpool(accounts.sign_in, email, password, _address(request))
+        token = await run_in_threadpool(accounts.sign_in, email, password, client_address(request))
     except StorageError as refused:
         return _first_account_page(request, name, email, str(refused), 400)
     return _signed_in(request, token, "/")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from questionnaire.model import Framework
 from storage.store import Store
 from storage.transfer import export_json
-from tests.e2e.steps import current, open_page, settle, sign_in, wait_for_focus_on
+from tests.e2e.steps import EMAIL, PASSWORD, add_person, current, open_page, settle, sign_in, wait_for_focus_on
 
 pytestmark = pytest.mark.e2e
 
@@ -97,3 +97,16 @@ def test_after_importing_a_file_focus_is_on_the_next_step(
     )
     page.get_by_role("button", name="Import it").click()
     wait_for_focus_on(page, "Open the imported assessment")
+
+
+def test_signing_in_takes_only_the_keyboard_focus_starting_in_the_email_box(
+    app_url: str, app_db: str, page: Page
+) -> None:
+    add_person(app_db)
+    page.goto(app_url)
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'email'")
+    page.keyboard.type(EMAIL)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Your account").wait_for(timeout=30_000)
