@@ -43,11 +43,9 @@ __all__ = ["SESSION_COOKIE", "SignInGate", "client_address", "routes", "safe_nex
 
 SESSION_COOKIE = "cohesion_session"
 FORM_COOKIE = "cohesion_form"
+SIGN_IN_PATHS = ("/sign-in", "/sign-out", "/invitation", "/first-account")
 OPEN_PATHS = (
-    "/sign-in",
-    "/sign-out",
-    "/invitation",
-    "/first-account",
+    *SIGN_IN_PATHS,
     "/_stcore/",
     "/static/",
     "/component/",
@@ -94,7 +92,7 @@ def safe_next(value: str | None) -> str:
     if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
         return "/"
     parts = urlsplit(value)
-    if parts.scheme or parts.netloc or parts.path.startswith(OPEN_PATHS[:4]):
+    if parts.scheme or parts.netloc or parts.path.startswith(SIGN_IN_PATHS):
         return "/"
     return value
 
