@@ -442,7 +442,9 @@ class Accounts:
             ).one_or_none()
         if wait > timedelta(0):
             seconds = int(wait.total_seconds()) + 1
-            raise SignInRefused(f"Too many wrong passwords; try again in {seconds} seconds.", wait)
+            raise SignInRefused(
+                f"Too many wrong passwords; try again in {seconds} second{'' if seconds == 1 else 's'}.", wait
+            )
         stored = row.password_hash if row is not None and row.password_hash else _stand_in_hash()
         if not verify_password(stored, password) or row is None or row.password_hash is None:
             with self._write() as conn:
