@@ -6,6 +6,7 @@ with only what the URL carries (the chosen city and assessment), as after a brow
 
 from __future__ import annotations
 
+import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from access.accounts import Accounts
+from access.roles import Role
 from scoring.records import AssessmentStatus, City, RecordedAnswer
 from storage.store import Store
 from tests.integration.conftest import as_read, sign_in_app
@@ -296,3 +299,33 @@ def test_an_administrator_who_is_not_a_member_sees_that_a_city_exists_but_none_o
     assert "confidential" not in shown.lower()
     assert not at.radio  # no answer to read or change
     assert "Overall index" not in shown
+
+
+def test_a_viewer_reads_the_answers_and_an_editor_made_viewer_meanwhile_saves_nothing(store: Store, draft: int) -> None:
+    store.save_answer(draft, RecordedAnswer(question_id="Q1.1", level=2), "Set-up")
+    record = store.assessment(draft)
+    city = record.city_id or 0
+
+    vera = AppTest.from_file(APP, default_timeout=60)
+    vera.query_params["city"], vera.query_params["assessment"] = str(city), str(draft)
+    sign_in_app(vera, store, "Vera Lind", roles={city: Role.VIEWER})
+    vera.run()
+    vera.switch_page(QUESTIONNAIRE).run()
+    assert not vera.exception
+    assert all(r.disabled for r in vera.radio) and widget(vera, draft, "Q1.1", "answer").value == 2
+    assert "questionnaire_submit" not in {b.key for b in vera.button}
+
+    eli = AppTest.from_file(APP, default_timeout=60)
+    eli.query_params["city"], eli.query_params["assessment"] = str(city), str(draft)
+    sign_in_app(eli, store, "Eli Moss", roles={city: Role.EDITOR})
+    eli.run()
+    eli.switch_page(QUESTIONNAIRE).run()
+    assert not widget(eli, draft, "Q1.1", "answer").disabled
+    people = Accounts(store)
+    account = people.find("eli.moss@riverton.example")
+    assert account is not None
+    people.add_member(account.id, city, Role.VIEWER, "coordinator")  # while Eli's page is open
+    time.sleep(1.1)  # past the second for which a browser session keeps who is signed in
+    widget(eli, draft, "Q1.1", "answer").set_value(4).run()
+    assert [(a.level, a.answered_by) for a in store.answers(draft)] == [(2, "Set-up")]
+    assert any("does not let you change answers" in as_read(e.value) for e in eli.error)

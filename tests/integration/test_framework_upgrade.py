@@ -53,7 +53,9 @@ def test_the_demo_shows_the_upgrade_two_1_0_0_assessments_then_a_2_0_0_draft(dem
     store, draft = demo
     records = store.assessments(store.assessment(draft).city_id)
     assert [(r.framework_version, r.status.value) for r in records] == [
-        ("1.0.0", "submitted"), ("1.0.0", "submitted"), ("2.0.0", "draft"),
+        ("1.0.0", "submitted"),
+        ("1.0.0", "submitted"),
+        ("2.0.0", "draft"),
     ]
 
 

@@ -102,8 +102,13 @@ def test_four_processes_importing_one_file_at_once_store_it_once(db_url: str, st
     path = tmp_path / "riverton.json"
     path.write_bytes(file_with())
     procs = [
-        subprocess.Popen([sys.executable, str(IMPORTER), db_url, str(path)], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(IMPORTER), db_url, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(4)
     ]
     for proc in procs:  # every importer has checked the file and waits
@@ -168,8 +173,9 @@ def test_a_city_name_in_decomposed_unicode_is_the_same_city(store: Store) -> Non
             store.create_city(composed.model_copy(update={"name": spelling}), "Ben")
         found = store.matching_city(composed.model_copy(update={"name": spelling}))
         assert found is not None and found.id == stored.id
-    plan = plan_import(store, file_with(name=decomposed, country="Brasil", region="other", population_band="over_1m",
-                                        challenges=[]))
+    plan = plan_import(
+        store, file_with(name=decomposed, country="Brasil", region="other", population_band="over_1m", challenges=[])
+    )
     assert plan.existing_city is not None and plan.existing_city.id == stored.id
     assert City(name=decomposed, country="B", region="other", population_band="over_1m").name == "São Paulo"
     assert [c.name for c in store.cities()] == ["São Paulo"]
@@ -179,14 +185,25 @@ def test_every_profile_difference_is_stated_and_the_chosen_profile_is_the_one_ke
     apply_import(store, plan_import(store, file_with()), "Ana")
     stored = store.cities()[0]
     content = riverton()
-    content["city"] = {**content["city"], "name": content["city"]["name"].upper(), "region": "north_america",
-                       "population_band": "over_1m", "challenges": ["online-hate"], "share_benchmarks": True}
+    content["city"] = {
+        **content["city"],
+        "name": content["city"]["name"].upper(),
+        "region": "north_america",
+        "population_band": "over_1m",
+        "challenges": ["online-hate"],
+        "share_benchmarks": True,
+    }
     content["assessment"]["title"] = "A later sitting"
     data = signed({k: v for k, v in content.items() if k != "integrity"})
     plan = plan_import(store, data)
     assert plan.needs_profile_choice
-    assert {d.field for d in plan.differences} == {"name", "region", "population_band", "challenges",
-                                                   "share_benchmarks"}
+    assert {d.field for d in plan.differences} == {
+        "name",
+        "region",
+        "population_band",
+        "challenges",
+        "share_benchmarks",
+    }
     preview = " ".join(plan.describe())
     assert "region: stored “europe”, in the file “north_america”" in preview and "Choose whether" in preview
 
@@ -199,8 +216,11 @@ def test_every_profile_difference_is_stated_and_the_chosen_profile_is_the_one_ke
     plan = plan_import(store, signed({k: v for k, v in later.items() if k != "integrity"}))
     apply_import(store, plan, "Ana", use_file_profile=True)
     updated = store.city(stored.id or 0)
-    assert (updated.name, updated.region.value, updated.population_band.value) == (stored.name, "north_america",
-                                                                                 "over_1m")
+    assert (updated.name, updated.region.value, updated.population_band.value) == (
+        stored.name,
+        "north_america",
+        "over_1m",
+    )
     assert updated.challenges == ("online-hate",) and updated.share_benchmarks
     assert [e.action for e in store.audit_trail(city_id=stored.id)].count("city.update") == 1
 
@@ -242,23 +262,69 @@ def test_upgrading_a_store_that_holds_duplicates_keeps_every_row_and_says_what_i
     config = alembic_config(db_url)
     command.downgrade(config, "base")
     command.upgrade(config, "0002")
-    old_cities = table("cities", *(column(c) for c in ("id", "name", "country", "region", "population_band",
-                                                       "challenges", "share_benchmarks", "is_demo", "created_at")))
-    old_assessments = table("assessments", *(column(c) for c in ("city_id", "framework_id", "framework_version",
-                                                                 "title", "status", "started_at", "team", "targets",
-                                                                 "imported_digest", "version")))
-    profile = {"country": "X", "region": "europe", "population_band": "under_100k", "challenges": "[]",
-               "share_benchmarks": False, "is_demo": False, "created_at": datetime.now(UTC)}
+    old_cities = table(
+        "cities",
+        *(
+            column(c)
+            for c in (
+                "id",
+                "name",
+                "country",
+                "region",
+                "population_band",
+                "challenges",
+                "share_benchmarks",
+                "is_demo",
+                "created_at",
+            )
+        ),
+    )
+    old_assessments = table(
+        "assessments",
+        *(
+            column(c)
+            for c in (
+                "city_id",
+                "framework_id",
+                "framework_version",
+                "title",
+                "status",
+                "started_at",
+                "team",
+                "targets",
+                "imported_digest",
+                "version",
+            )
+        ),
+    )
+    profile = {
+        "country": "X",
+        "region": "europe",
+        "population_band": "under_100k",
+        "challenges": "[]",
+        "share_benchmarks": False,
+        "is_demo": False,
+        "created_at": datetime.now(UTC),
+    }
     engine = make_engine(db_url)
     with engine.begin() as conn:  # what two racing importers could leave behind before this schema
         for name in ("Twin", "twin", "Other"):
             conn.execute(insert(old_cities).values(name=name, **profile))
         for _ in range(2):
-            conn.execute(insert(old_assessments).values(
-                city_id=1, framework_id="scn-transatlantic", framework_version="1.0.0", title="Same file",
-                status="draft", started_at=datetime.now(UTC), team="[]", targets="{}", imported_digest="ab" * 32,
-                version=1,
-            ))
+            conn.execute(
+                insert(old_assessments).values(
+                    city_id=1,
+                    framework_id="scn-transatlantic",
+                    framework_version="1.0.0",
+                    title="Same file",
+                    status="draft",
+                    started_at=datetime.now(UTC),
+                    team="[]",
+                    targets="{}",
+                    imported_digest="ab" * 32,
+                    version=1,
+                )
+            )
     engine.dispose()
 
     upgrade_database(db_url)

@@ -52,7 +52,7 @@ def test_a_note_without_spaces_and_long_links_are_printed_whole_one_link_per_lin
     assessment = a_draft(store, framework, {"Q1.1": (note, links), "Q1.2": (cjk, ())})
     context = context_from_store(store, assessment)
     html = render_html(context)
-    assert html.count("<li class=\"user\">") >= len(links)  # links one per line
+    assert html.count('<li class="user">') >= len(links)  # links one per line
     text = body_text(renderer.render(context))
     assert note in text
     assert cjk in text

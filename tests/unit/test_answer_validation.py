@@ -70,7 +70,13 @@ def test_a_level_is_required_for_a_level_answer(mini) -> None:
 
 
 def test_valid_answers_are_all_kept(mini) -> None:
-    frame = answers_frame(mini, [Answer(question_id="S.1", level=0), Answer(question_id="S.2", status="dont_know"),
-                                 Answer(question_id="P.1", level=4, evidence="published")])
+    frame = answers_frame(
+        mini,
+        [
+            Answer(question_id="S.1", level=0),
+            Answer(question_id="S.2", status="dont_know"),
+            Answer(question_id="P.1", level=4, evidence="published"),
+        ],
+    )
     assert list(frame["question_id"]) == ["S.1", "S.2", "P.1"]
     assert list(frame["theme_id"]) == ["S", "S", "P"]

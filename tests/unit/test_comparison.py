@@ -26,11 +26,22 @@ def v2():
 
 
 def test_theme_and_overall_deltas_and_item_changes_within_one_version(v1) -> None:
-    before = answers_frame(v1, [Answer(question_id="S.1", level=1), Answer(question_id="S.2", level=3),
-                                Answer(question_id="P.1", status="dont_know")])
-    after = answers_frame(v1, [Answer(question_id="S.1", level=3),
-                               Answer(question_id="S.2", status="not_applicable", reason="Library closed"),
-                               Answer(question_id="P.1", level=2)])
+    before = answers_frame(
+        v1,
+        [
+            Answer(question_id="S.1", level=1),
+            Answer(question_id="S.2", level=3),
+            Answer(question_id="P.1", status="dont_know"),
+        ],
+    )
+    after = answers_frame(
+        v1,
+        [
+            Answer(question_id="S.1", level=3),
+            Answer(question_id="S.2", status="not_applicable", reason="Library closed"),
+            Answer(question_id="P.1", level=2),
+        ],
+    )
     result = compare(v1, before, after)
     deltas = result.themes.set_index("theme_id")["delta"]
     assert deltas["S"] == 75.0 - 50.0
@@ -50,10 +61,13 @@ def test_an_assessment_compared_with_itself_shows_no_change(v1) -> None:
 
 
 def test_across_versions_renamed_questions_compare_and_retired_and_new_ones_are_listed(v1, v2) -> None:
-    before = answers_frame(v1, [Answer(question_id="S.1", level=1), Answer(question_id="S.2", level=2),
-                                Answer(question_id="P.1", level=3)])
-    after = answers_frame(v2, [Answer(question_id="S.10", level=2), Answer(question_id="P.1", level=1),
-                               Answer(question_id="P.2", level=4)])
+    before = answers_frame(
+        v1, [Answer(question_id="S.1", level=1), Answer(question_id="S.2", level=2), Answer(question_id="P.1", level=3)]
+    )
+    after = answers_frame(
+        v2,
+        [Answer(question_id="S.10", level=2), Answer(question_id="P.1", level=1), Answer(question_id="P.2", level=4)],
+    )
     result = compare(v2, before, after, before_framework=v1)
     items = result.items.set_index("before_id", drop=False)
     assert items.loc["S.1", "question_id"] == "S.10"
@@ -72,8 +86,7 @@ def test_trends_list_theme_and_overall_scores_oldest_first(v1) -> None:
         answers_frame(v1, [Answer(question_id="S.1", level=level), Answer(question_id="P.1", level=level)], name)
         for name, level in (("2026", 3), ("2024", 1), ("2025", 2))
     ]
-    tidy = trends(v1, pd.concat(frames), {"2024": date(2024, 5, 1), "2025": date(2025, 5, 1),
-                                          "2026": date(2026, 5, 1)})
+    tidy = trends(v1, pd.concat(frames), {"2024": date(2024, 5, 1), "2025": date(2025, 5, 1), "2026": date(2026, 5, 1)})
     overall = tidy[tidy["theme_id"] == "overall"]
     assert list(overall["assessment"]) == ["2024", "2025", "2026"]
     assert list(overall["score"]) == [25.0, 50.0, 75.0]
@@ -91,10 +104,12 @@ def test_an_assessment_with_no_answers_yet_compares_as_wholly_unanswered(v1) -> 
 
 def test_many_pairs_compare_at_once_like_single_comparisons(v1) -> None:
     levels = {"a": 0, "b": 2, "c": 4}
-    frames = pd.concat([
-        answers_frame(v1, [Answer(question_id="S.1", level=lvl), Answer(question_id="P.1", level=4 - lvl)], name)
-        for name, lvl in levels.items()
-    ])
+    frames = pd.concat(
+        [
+            answers_frame(v1, [Answer(question_id="S.1", level=lvl), Answer(question_id="P.1", level=4 - lvl)], name)
+            for name, lvl in levels.items()
+        ]
+    )
     pairs = pd.DataFrame({"before": ["a", "b", "c"], "after": ["b", "c", "a"]})
     batch = compare_many(v1, frames, frames, pairs)
     for before, after in zip(pairs["before"], pairs["after"], strict=True):
@@ -120,8 +135,10 @@ def test_across_a_scale_change_only_answers_at_kept_levels_compare_and_the_share
     )
     changed = v2.model_copy(update={"crosswalks": [crosswalk]})
     before = answers_frame(v1, [Answer(question_id="S.1", level=0), Answer(question_id="P.1", level=2)])
-    after = answers_frame(changed, [Answer(question_id="S.10", level=1), Answer(question_id="P.1", level=3),
-                                    Answer(question_id="P.2", level=1)])
+    after = answers_frame(
+        changed,
+        [Answer(question_id="S.10", level=1), Answer(question_id="P.1", level=3), Answer(question_id="P.2", level=1)],
+    )
     result = compare(changed, before, after, before_framework=v1)
     changes = result.items.set_index("before_id")["change"]
     assert changes["S.1"] == "improved"  # 0 meant the same on both scales

@@ -129,8 +129,12 @@ def test_question_fields_default_so_that_older_versions_load_unchanged() -> None
 
 @pytest.mark.parametrize(
     ("phrase", "weight"),
-    [("To better address the needs of legal migrants", 1.0), ("cities need to be able to access the tools", 1.0),
-     ("For example, cities can run social media campaigns", 0.5), ("for example, by providing public spaces", 0.5)],
+    [
+        ("To better address the needs of legal migrants", 1.0),
+        ("cities need to be able to access the tools", 1.0),
+        ("For example, cities can run social media campaigns", 0.5),
+        ("for example, by providing public spaces", 0.5),
+    ],
 )
 def test_needs_as_a_noun_is_no_word_of_force_and_an_example_alone_is_the_lightest(phrase: str, weight: float) -> None:
     assert force_of(phrase) == weight

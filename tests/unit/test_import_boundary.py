@@ -11,11 +11,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-CORE = ["questionnaire", "questionnaire.loader", "questionnaire.coverage", "questionnaire.crosswalk",
-        "scoring", "scoring.records", "scoring.summary", "scoring.carry", "reporting.context", "questionnaire.rules",
-        "access.roles", "access.passwords",
-        # the portable file and spreadsheet formats are read without a database
-        "storage.portable", "storage.spreadsheet"]
+CORE = [
+    "questionnaire",
+    "questionnaire.loader",
+    "questionnaire.coverage",
+    "questionnaire.crosswalk",
+    "scoring",
+    "scoring.records",
+    "scoring.summary",
+    "scoring.carry",
+    "reporting.context",
+    "questionnaire.rules",
+    "access.roles",
+    "access.passwords",
+    # the portable file and spreadsheet formats are read without a database
+    "storage.portable",
+    "storage.spreadsheet",
+]
 FORBIDDEN = ("streamlit", "sqlalchemy", "weasyprint", "alembic", "plotly", "kaleido")
 
 

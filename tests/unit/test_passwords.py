@@ -10,7 +10,10 @@ from access.passwords import MIN_PASSWORD, hash_password, needs_rehash, password
 @pytest.mark.parametrize(
     "password",
     [
-        "correct horse battery", "Zeven kleine olifanten", "ŁÓDŹ tram number 12", "my-garden-has-3-apples",
+        "correct horse battery",
+        "Zeven kleine olifanten",
+        "ŁÓDŹ tram number 12",
+        "my-garden-has-3-apples",
         "a b c d e f g h",
     ],
 )
@@ -27,8 +30,17 @@ def test_a_password_under_twelve_characters_is_refused_with_the_rule(password: s
 
 @pytest.mark.parametrize(
     "password",
-    ["password1234", "Password1234", "PASSWORD2026", "qwertyuiop12"[:12], "123456789012", "aaaaaaaaaaaa",
-     "abababababab", "Welcome@2025", "iloveyou1234"],
+    [
+        "password1234",
+        "Password1234",
+        "PASSWORD2026",
+        "qwertyuiop12"[:12],
+        "123456789012",
+        "aaaaaaaaaaaa",
+        "abababababab",
+        "Welcome@2025",
+        "iloveyou1234",
+    ],
 )
 def test_a_common_or_repetitive_password_is_refused(password: str) -> None:
     assert password_problem(password) == "This password is too common or too easy to guess; choose another."

@@ -25,16 +25,20 @@ def _themes(framework, answers):
 
 def test_a_theme_score_is_the_weighted_mean_level_as_a_percentage(mini) -> None:
     # S.1 = 3, S.2 = 1 → (3 + 1) / (4 × 2) = 50; P.1 (weight 2) = 2 → 2 / 4 = 50
-    themes = _themes(mini, [Answer(question_id="S.1", level=3), Answer(question_id="S.2", level=1),
-                            Answer(question_id="P.1", level=2)])
+    themes = _themes(
+        mini,
+        [Answer(question_id="S.1", level=3), Answer(question_id="S.2", level=1), Answer(question_id="P.1", level=2)],
+    )
     assert themes.loc["S", "score"] == 50.0
     assert themes.loc["P", "score"] == 50.0
     assert themes.loc["S", "band"] == "Developing"
 
 
 def test_not_applicable_leaves_the_denominator_and_is_counted(mini) -> None:
-    themes = _themes(mini, [Answer(question_id="S.1", level=3),
-                            Answer(question_id="S.2", status="not_applicable", reason="No library")])
+    themes = _themes(
+        mini,
+        [Answer(question_id="S.1", level=3), Answer(question_id="S.2", status="not_applicable", reason="No library")],
+    )
     assert themes.loc["S", "score"] == 75.0
     assert themes.loc["S", "conservative"] == 75.0
     assert themes.loc["S", "completeness"] == 1.0
@@ -73,17 +77,24 @@ def test_a_theme_whose_questions_are_all_not_applicable_is_excluded_not_zero_or_
 
 
 def test_evidence_coverage_is_the_share_of_answers_backed_by_a_document(mini) -> None:
-    themes = _themes(mini, [Answer(question_id="S.1", level=2, evidence="internal_document"),
-                            Answer(question_id="S.2", level=4, evidence="none"),
-                            Answer(question_id="P.1", level=1, evidence="independently_evaluated")])
+    themes = _themes(
+        mini,
+        [
+            Answer(question_id="S.1", level=2, evidence="internal_document"),
+            Answer(question_id="S.2", level=4, evidence="none"),
+            Answer(question_id="P.1", level=1, evidence="independently_evaluated"),
+        ],
+    )
     assert themes.loc["S", "evidence_coverage"] == 0.5
     assert themes.loc["P", "evidence_coverage"] == 1.0
 
 
 def test_the_overall_index_is_the_theme_weighted_mean_of_scored_themes(mini) -> None:
     weighted = mini.model_copy(update={"themes": [mini.themes[0], mini.themes[1].model_copy(update={"weight": 3})]})
-    frame = answers_frame(weighted, [Answer(question_id="S.1", level=4), Answer(question_id="S.2", level=4),
-                                     Answer(question_id="P.1", level=0)])
+    frame = answers_frame(
+        weighted,
+        [Answer(question_id="S.1", level=4), Answer(question_id="S.2", level=4), Answer(question_id="P.1", level=0)],
+    )
     overall = overall_scores(theme_scores(weighted, frame)).iloc[0]
     assert overall["index"] == pytest.approx((100 * 1 + 0 * 3) / 4)  # 25
     assert overall["completeness"] == 1.0
@@ -93,13 +104,16 @@ def test_the_overall_index_is_the_theme_weighted_mean_of_scored_themes(mini) -> 
 def test_the_methodology_worked_example_is_reproduced_exactly() -> None:
     """docs/methodology.md, "A worked example": theme T7 of version 1.0.0, where every question weighs 1."""
     framework = load_framework(SHIPPED / "1.0.0")
-    frame = answers_frame(framework, [
-        Answer(question_id="Q7.1", level=2, evidence="internal_document"),
-        Answer(question_id="Q7.2", level=3, evidence="published"),
-        Answer(question_id="Q7.3", status="not_applicable", reason="Policing is run by the regional force"),
-        Answer(question_id="Q7.4", level=1),
-        Answer(question_id="Q7.5", status="dont_know"),
-    ])
+    frame = answers_frame(
+        framework,
+        [
+            Answer(question_id="Q7.1", level=2, evidence="internal_document"),
+            Answer(question_id="Q7.2", level=3, evidence="published"),
+            Answer(question_id="Q7.3", status="not_applicable", reason="Policing is run by the regional force"),
+            Answer(question_id="Q7.4", level=1),
+            Answer(question_id="Q7.5", status="dont_know"),
+        ],
+    )
     themes = theme_scores(framework, frame)
     t7 = themes.set_index("theme_id").loc["T7"]
     assert (t7["applicable"], t7["answered"], t7["unknown"]) == (5, 3, 2)
@@ -128,8 +142,10 @@ def test_the_methodology_worked_example_is_reproduced_exactly() -> None:
 
 
 def test_default_targets_are_the_next_band_up_and_the_top_band_keeps_its_floor(mini) -> None:
-    themes = _themes(mini, [Answer(question_id="S.1", level=4), Answer(question_id="S.2", level=3),
-                            Answer(question_id="P.1", level=0)]).reset_index()
+    themes = _themes(
+        mini,
+        [Answer(question_id="S.1", level=4), Answer(question_id="S.2", level=3), Answer(question_id="P.1", level=0)],
+    ).reset_index()
     gaps = theme_gaps(themes).set_index("theme_id")
     assert (gaps.loc["S", "score"], gaps.loc["S", "target"], gaps.loc["S", "gap"]) == (87.5, 80.0, 0.0)
     assert (gaps.loc["P", "target"], gaps.loc["P", "gap"]) == (20.0, 20.0)
@@ -139,7 +155,10 @@ def test_a_target_set_by_the_team_replaces_the_default(mini) -> None:
     themes = _themes(mini, [Answer(question_id="P.1", level=2)]).reset_index()
     gaps = theme_gaps(themes, {"P": 90}).set_index("theme_id")
     assert (gaps.loc["P", "target"], gaps.loc["P", "gap"], gaps.loc["P", "target_source"]) == (
-        90.0, 40.0, "set by the team")
+        90.0,
+        40.0,
+        "set by the team",
+    )
     with pytest.raises(ValueError, match="P: a target must be between 0 and 100"):
         theme_gaps(themes, {"P": 120})
 
@@ -150,7 +169,8 @@ def test_a_priority_without_declared_challenges_says_so(mini) -> None:
     assert list(ranked["theme_id"]) == ["P"]
     assert ranked.iloc[0]["explanation"] == (
         "Emergency plans scores 25 against a target of 40, a gap of 15 points; "
-        "no declared local challenge raises its weight.")
+        "no declared local challenge raises its weight."
+    )
 
 
 def test_an_unknown_challenge_is_refused(mini) -> None:
@@ -196,7 +216,9 @@ def test_the_methodology_weighted_example_is_reproduced_exactly() -> None:
     assert steps.loc["Q4.5", "next_step"] == framework.question("Q4.5").levels[3]["en"]
     assert steps.loc["Q4.7", "next_step"] == framework.question("Q4.7").levels[2]["en"]
     assert steps.loc["Q4.6", "next_step"] is None
-    equal = [t.model_copy(update={"questions": [q.model_copy(update={"weight": 1.0}) for q in t.questions]})
-             for t in framework.themes]
+    equal = [
+        t.model_copy(update={"questions": [q.model_copy(update={"weight": 1.0}) for q in t.questions]})
+        for t in framework.themes
+    ]
     unweighted = framework.model_copy(update={"themes": equal})
     assert theme_scores(unweighted, answers_frame(unweighted, given)).set_index("theme_id").loc["T4", "score"] == 60.0

@@ -85,10 +85,12 @@ def test_completeness_is_one_exactly_when_every_applicable_question_has_a_level(
     by_theme: dict[str, bool] = {}
     given_ids = {a.question_id: a for a in answers}
     for theme in FRAMEWORK.themes:
-        applicable = [q for q in theme.questions
-                      if not (q.id in given_ids and given_ids[q.id].status == "not_applicable")]
+        applicable = [
+            q for q in theme.questions if not (q.id in given_ids and given_ids[q.id].status == "not_applicable")
+        ]
         by_theme[theme.id] = bool(applicable) and all(
-            q.id in given_ids and given_ids[q.id].level is not None for q in applicable)
+            q.id in given_ids and given_ids[q.id].level is not None for q in applicable
+        )
         assert (themes.loc[theme.id, "completeness"] == 1.0) == by_theme[theme.id]
     all_complete = all(by_theme[t] or themes.loc[t, "state"] == "excluded" for t in by_theme)
     assert (overall["completeness"] == 1.0) == all_complete
@@ -107,16 +109,21 @@ def test_an_assessment_compared_with_itself_shows_no_change(answers) -> None:
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["Europe", "North America", "other"]), st.sampled_from(["small", "large"]),
-                  st.floats(0, 100)),
-        min_size=1, max_size=14,
+        st.tuples(
+            st.sampled_from(["Europe", "North America", "other"]),
+            st.sampled_from(["small", "large"]),
+            st.floats(0, 100),
+        ),
+        min_size=1,
+        max_size=14,
     )
 )
 def test_benchmark_output_never_reveals_a_group_of_fewer_than_five_other_cities(cities) -> None:
-    rows = [{"assessment": f"a{i}", "city": f"c{i}", "region": r, "population_band": p}
-            for i, (r, p, _) in enumerate(cities)]
-    themes = pd.DataFrame([{"assessment": f"a{i}", "theme_id": "T1", "score": s}
-                           for i, (_, _, s) in enumerate(cities)])
+    rows = [
+        {"assessment": f"a{i}", "city": f"c{i}", "region": r, "population_band": p}
+        for i, (r, p, _) in enumerate(cities)
+    ]
+    themes = pd.DataFrame([{"assessment": f"a{i}", "theme_id": "T1", "score": s} for i, (_, _, s) in enumerate(cities)])
     result = benchmark(themes, pd.DataFrame(rows), city="c0")
     city = rows[0]
     for _, row in result.iterrows():
