@@ -20,6 +20,7 @@ CORE = [
     "scoring.records",
     "scoring.summary",
     "scoring.carry",
+    "scoring.divergence",
     "reporting.context",
     "questionnaire.rules",
     "access.roles",
