@@ -28,6 +28,10 @@ __all__ = [
     "invitations",
     "memberships",
     "metadata",
+    "round_answers",
+    "round_decisions",
+    "round_participants",
+    "rounds",
     "sessions",
     "sign_in_failures",
 ]
@@ -184,4 +188,68 @@ invitations = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("used_at", DateTime(timezone=True)),
     CheckConstraint("role IN ('viewer', 'editor', 'coordinator')", name="invitation_role"),
+)
+
+# -- workshop rounds (storage/rounds.py) -----------------------------------------------------------
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("themes", JSON, nullable=False),  # theme ids; empty: every theme
+    Column("blind", Boolean, nullable=False),
+    Column("names_shown", Boolean, nullable=False),
+    Column("opened_by", String(120), nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_by", String(120)),
+    Column("closed_at", DateTime(timezone=True)),
+    UniqueConstraint("assessment_id", "number", name="one_number_per_round"),
+)
+
+round_participants = Table(
+    "round_participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="RESTRICT"), nullable=False),
+    Column("position", Integer, nullable=False),  # "Respondent 2" where names are not shown
+    Column("group_label", String(80)),  # a department or partner organisation, for the spread by group
+    Column("guest", Boolean, nullable=False),
+    UniqueConstraint("round_id", "account_id", name="one_place_per_round"),
+)
+
+round_answers = Table(
+    "round_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="RESTRICT"), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("level", Integer),
+    Column("note", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("round_id", "account_id", "question_id", name="one_round_answer_per_question"),
+    CheckConstraint("status IN ('level', 'dont_know', 'not_my_area')", name="round_answer_status"),
+    CheckConstraint(
+        "(status = 'level' AND level >= 0 AND level <= 4) OR (status <> 'level' AND level IS NULL)",
+        name="round_answer_level",
+    ),
+)
+
+round_decisions = Table(
+    "round_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("question_id", String(64), nullable=False),
+    Column("answer", JSON, nullable=False),  # the consensus answer as saved into the assessment
+    Column("rationale", Text, nullable=False),
+    Column("dissents", JSON, nullable=False),  # [{"holder": ..., "level": ..., "note": ...}]
+    Column("decided_by", String(120), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("round_id", "question_id", name="one_decision_per_question"),
 )

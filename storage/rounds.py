@@ -1,0 +1,449 @@
+"""Workshop rounds: several respondents answer a draft's questions apart, then the team records a
+consensus per question, with its rationale and any dissent.
+
+A coordinator opens a round on a draft: which themes, who takes part, whether answers are **blind**
+(nobody sees another's answers until the round closes) and whether names are shown to the group
+(otherwise respondents appear as "Respondent 1", "Respondent 2"… to everyone but the city's
+coordinators). Each respondent's answers are saved the moment they are given, with a version, as
+assessment answers are. Closing a round freezes them. A consensus becomes the assessment's answer
+through the store's own save path (versioned, audited, conflict-checked); the round keeps who said
+what, the rationale and the dissent. Scores come from the assessment's answers only.
+
+Who may do what is checked here, with the person who asks (``access.roles.Actor``), before
+anything is read out or written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from access.roles import Actor, NotAllowed, Operation, may
+from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer, utc
+from storage.errors import NotFound, StorageError
+from storage.store import Store
+from storage.tables import accounts, memberships, round_answers, round_decisions, round_participants, rounds
+
+__all__ = ["ANSWER_STATUSES", "Dissent", "Round", "RoundAnswer", "Rounds", "MAX_NOTE", "MIN_RESPONDENTS"]
+
+ANSWER_STATUSES = ("level", "dont_know", "not_my_area")
+MAX_NOTE = 5_000
+MIN_RESPONDENTS = 2
+MAX_RATIONALE = 5_000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A respondent of a round, as the person asking may see them."""
+
+    account_id: int
+    label: str
+    """Their name, or "Respondent N" where names are not shown to the person asking."""
+    group: str | None
+    guest: bool
+
+
+@dataclass(frozen=True)
+class Round:
+    """A workshop round on a draft assessment."""
+
+    id: int
+    assessment_id: int
+    number: int
+    themes: tuple[str, ...]
+    """The themes asked; empty: every theme."""
+    blind: bool
+    names_shown: bool
+    opened_by: str
+    opened_at: datetime
+    closed_at: datetime | None
+    participants: tuple[Participant, ...]
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class RoundAnswer:
+    """One respondent's answer to one question of a round."""
+
+    respondent: Participant
+    question_id: str
+    status: str
+    level: int | None
+    note: str
+    version: int
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class Dissent:
+    """A view the consensus did not adopt, kept with it: who holds it, the level they hold, and why."""
+
+    holder: str
+    level: int | None
+    note: str
+
+
+class Rounds:
+    """The workshop rounds of the deployment, in the store's database."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.engine = store.engine
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def _record(self, assessment_id: int) -> AssessmentRecord:
+        return self._store.assessment(assessment_id)
+
+    def _row(self, conn: Connection, round_id: int) -> Any:
+        row = conn.execute(select(rounds).where(rounds.c.id == round_id)).one_or_none()
+        if row is None:
+            raise NotFound(f"There is no round {round_id}.")
+        return row
+
+    def _place(self, conn: Connection, round_id: int, account_id: int) -> Any:
+        return conn.execute(
+            select(round_participants).where(
+                round_participants.c.round_id == round_id, round_participants.c.account_id == account_id
+            )
+        ).one_or_none()
+
+    def _round(self, conn: Connection, row: Any, by: Actor, city_id: int) -> Round:
+        names = may(by, Operation.MANAGE_ASSESSMENTS, city_id) or row.names_shown
+        people = conn.execute(
+            select(round_participants, accounts.c.name)
+            .join(accounts, accounts.c.id == round_participants.c.account_id)
+            .where(round_participants.c.round_id == row.id)
+            .order_by(round_participants.c.position)
+        ).all()
+        return Round(
+            id=row.id,
+            assessment_id=row.assessment_id,
+            number=row.number,
+            themes=tuple(row.themes),
+            blind=row.blind,
+            names_shown=row.names_shown,
+            opened_by=row.opened_by,
+            opened_at=utc(row.opened_at),
+            closed_at=utc(row.closed_at) if row.closed_at else None,
+            participants=tuple(
+                Participant(
+                    p.account_id,
+                    p.name if names or p.account_id == by.account_id else f"Respondent {p.position}",
+                    p.group_label,
+                    p.guest,
+                )
+                for p in people
+            ),
+        )
+
+    def _visible(self, round_id: int, by: Actor) -> tuple[Any, AssessmentRecord, bool]:
+        """The round's row, its assessment, and whether ``by`` takes part; refused for anyone who is
+        neither a reader of the city nor a respondent."""
+        with self.engine.connect() as conn:
+            row = self._row(conn, round_id)
+            place = self._place(conn, round_id, by.account_id)
+        record = self._record(row.assessment_id)
+        if place is None and not may(by, Operation.READ, record.city_id):
+            raise NotAllowed("You take no part in this round.")
+        return row, record, place is not None
+
+    def get(self, round_id: int, by: Actor) -> Round:
+        """One round, as ``by`` may see it."""
+        row, record, _ = self._visible(round_id, by)
+        with self.engine.connect() as conn:
+            return self._round(conn, row, by, record.city_id or 0)
+
+    def of(self, assessment_id: int, by: Actor) -> list[Round]:
+        """The rounds of an assessment, oldest first (the city's readers; a respondent sees theirs)."""
+        record = self._record(assessment_id)
+        reader = may(by, Operation.READ, record.city_id)
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(rounds).where(rounds.c.assessment_id == assessment_id).order_by(rounds.c.number)
+            ).all()
+            return [
+                self._round(conn, row, by, record.city_id or 0)
+                for row in found
+                if reader or self._place(conn, row.id, by.account_id) is not None
+            ]
+
+    def answers(self, round_id: int, by: Actor) -> list[RoundAnswer]:
+        """The round's answers that ``by`` may see: in a blind round that is still open, only their own;
+        a guest only ever their own; otherwise every respondent's."""
+        row, record, takes_part = self._visible(round_id, by)
+        reader = may(by, Operation.READ, record.city_id)
+        only_own = (row.blind and row.closed_at is None) or not reader
+        with self.engine.connect() as conn:
+            shown = self._round(conn, row, by, record.city_id or 0)
+            query = select(round_answers).where(round_answers.c.round_id == round_id)
+            if only_own:
+                query = query.where(round_answers.c.account_id == by.account_id)
+            found = conn.execute(query.order_by(round_answers.c.question_id, round_answers.c.account_id)).all()
+        people = {p.account_id: p for p in shown.participants}
+        return [
+            RoundAnswer(people[a.account_id], a.question_id, a.status, a.level, a.note, a.version, utc(a.saved_at))
+            for a in found
+            if a.account_id in people
+        ]
+
+    # -- the coordinator's steps -------------------------------------------------------------------
+
+    def open_round(
+        self,
+        assessment_id: int,
+        respondents: Mapping[int, str | None],
+        by: Actor,
+        themes: Sequence[str] = (),
+        blind: bool = True,
+        names_shown: bool = False,
+    ) -> Round:
+        """Open a round on a draft for ``respondents`` (account id → group label or None), members of
+        the city. Only the city's coordinators may; one round at a time per assessment."""
+        record = self._record(assessment_id)
+        if not may(by, Operation.MANAGE_ASSESSMENTS, record.city_id):
+            raise NotAllowed("Only the city's coordinators open workshop rounds.")
+        if record.status is not AssessmentStatus.DRAFT:
+            raise StorageError("A round can be opened only on a draft: reopen the assessment as a new version first.")
+        known = {t.id for t in self._store.framework_of(record).themes}
+        unknown = sorted(set(themes) - known)
+        if unknown:
+            raise StorageError(f"The framework has no theme {', '.join(unknown)}.")
+        if len(respondents) < MIN_RESPONDENTS:
+            raise StorageError(f"A round needs at least {MIN_RESPONDENTS} respondents.")
+        groups = {k: (v.strip()[:80] or None) if v else None for k, v in respondents.items()}
+        now = _now()
+        with self._store.transaction() as conn:
+            members = set(
+                conn.execute(
+                    select(memberships.c.account_id).where(
+                        memberships.c.city_id == record.city_id, memberships.c.account_id.in_(list(groups))
+                    )
+                ).scalars()
+            )
+            if strangers := sorted(set(groups) - members):
+                raise StorageError(f"Only members of the city take part; account(s) {strangers} are not.")
+            if conn.execute(
+                select(rounds.c.id).where(rounds.c.assessment_id == assessment_id, rounds.c.closed_at.is_(None))
+            ).first():
+                raise StorageError("This assessment has an open round: close it before opening another.")
+            number = 1 + int(
+                conn.execute(
+                    select(func.coalesce(func.max(rounds.c.number), 0)).where(rounds.c.assessment_id == assessment_id)
+                ).scalar_one()
+            )
+            made = conn.execute(
+                insert(rounds).values(
+                    assessment_id=assessment_id,
+                    number=number,
+                    themes=sorted(set(themes)),
+                    blind=blind,
+                    names_shown=names_shown,
+                    opened_by=by.name,
+                    opened_at=now,
+                )
+            )
+            round_id = int(made.inserted_primary_key[0]) if made.inserted_primary_key else 0
+            conn.execute(
+                insert(round_participants),
+                [
+                    {"round_id": round_id, "account_id": a, "position": n, "group_label": g, "guest": False}
+                    for n, (a, g) in enumerate(sorted(groups.items()), start=1)
+                ],
+            )
+            self._store.audit(
+                conn,
+                by.name,
+                "round.open",
+                city_id=record.city_id,
+                assessment_id=assessment_id,
+                new={"round": number, "respondents": len(groups), "themes": sorted(set(themes)), "blind": blind},
+            )
+        return self.get(round_id, by)
+
+    def close(self, round_id: int, by: Actor) -> Round:
+        """Close the round: its answers are frozen from now on (the city's coordinators)."""
+        with self.engine.connect() as conn:
+            row = self._row(conn, round_id)
+        record = self._record(row.assessment_id)
+        if not may(by, Operation.MANAGE_ASSESSMENTS, record.city_id):
+            raise NotAllowed("Only the city's coordinators close workshop rounds.")
+        with self._store.transaction() as conn:
+            closed = conn.execute(
+                update(rounds)
+                .where(rounds.c.id == round_id, rounds.c.closed_at.is_(None))
+                .values(closed_at=_now(), closed_by=by.name)
+            ).rowcount
+            if closed != 1:
+                raise StorageError("This round is closed already.")
+            self._store.audit(
+                conn, by.name, "round.close", city_id=record.city_id, assessment_id=record.id, new={"round": row.number}
+            )
+        return self.get(round_id, by)
+
+    # -- the respondent's answers ------------------------------------------------------------------
+
+    def answer(
+        self,
+        round_id: int,
+        question_id: str,
+        status: str,
+        level: int | None,
+        note: str,
+        by: Actor,
+        expected_version: int = 0,
+    ) -> RoundAnswer:
+        """Save ``by``'s answer to one question of an open round they take part in. A save made against
+        a version since changed (in another tab) is refused; nothing is overwritten."""
+        if status not in ANSWER_STATUSES:
+            raise StorageError(f"“{status}” is not an answer; give a level, “don't know” or “not my area”.")
+        if (status == "level") != (level is not None) or (level is not None and not 0 <= level <= 4):
+            raise StorageError("A level is a whole number from 0 to 4, given only with the status “level”.")
+        if len(note) > MAX_NOTE:
+            raise StorageError(f"A note keeps up to {MAX_NOTE:,} characters; this one has {len(note):,}.")
+        with self.engine.connect() as conn:
+            row = self._row(conn, round_id)
+        record = self._record(row.assessment_id)
+        questions = {
+            q.id
+            for t in self._store.framework_of(record).themes
+            if not row.themes or t.id in row.themes
+            for q in t.questions
+        }
+        if question_id not in questions:
+            raise StorageError(f"Question {question_id} is not asked in this round.")
+        now = _now()
+        with self._store.transaction() as conn:
+            if self._place(conn, round_id, by.account_id) is None:
+                raise NotAllowed("You take no part in this round.")
+            if self._row(conn, round_id).closed_at is not None:
+                raise StorageError("This round is closed, so its answers are frozen.")
+            where = (
+                round_answers.c.round_id == round_id,
+                round_answers.c.account_id == by.account_id,
+                round_answers.c.question_id == question_id,
+            )
+            stored = conn.execute(select(round_answers).where(*where)).one_or_none()
+            if stored is not None and (stored.status, stored.level, stored.note) == (status, level, note):
+                version = stored.version  # the same answer again: nothing to do
+            elif stored is not None and stored.version != expected_version:
+                raise StorageError(
+                    "You changed this answer in another window meanwhile; reload to see it, then answer again."
+                )
+            else:
+                values = {"status": status, "level": level, "note": note, "saved_at": now}
+                if stored is None:
+                    try:
+                        with conn.begin_nested():
+                            conn.execute(
+                                insert(round_answers).values(
+                                    round_id=round_id,
+                                    account_id=by.account_id,
+                                    question_id=question_id,
+                                    version=1,
+                                    **values,
+                                )
+                            )
+                    except IntegrityError:
+                        raise StorageError(
+                            "You answered this question in another window meanwhile; reload to see it."
+                        ) from None
+                    version = 1
+                else:
+                    version = stored.version + 1
+                    conn.execute(update(round_answers).where(*where).values(version=version, **values))
+                self._store.audit(
+                    conn,
+                    by.name,
+                    "round.answer",
+                    city_id=record.city_id,
+                    assessment_id=record.id,
+                    question_id=question_id,
+                    new={"round": row.number, "status": status, "level": level},
+                )
+        return next(
+            a
+            for a in self.answers(round_id, by)
+            if a.question_id == question_id and a.respondent.account_id == by.account_id
+        )
+
+    # -- the consensus -----------------------------------------------------------------------------
+
+    def decide(
+        self,
+        round_id: int,
+        answer: RecordedAnswer,
+        rationale: str,
+        dissents: Sequence[Dissent],
+        by: Actor,
+        expected_version: int = 0,
+    ) -> RecordedAnswer:
+        """Record the consensus of a closed round on one question: it becomes the assessment's answer
+        through the store's save path (``expected_version``: the assessment answer's version the
+        coordinator was looking at), and the round keeps the rationale and the dissent."""
+        with self.engine.connect() as conn:
+            row = self._row(conn, round_id)
+        record = self._record(row.assessment_id)
+        if not may(by, Operation.MANAGE_ASSESSMENTS, record.city_id):
+            raise NotAllowed("Only the city's coordinators record a round's consensus.")
+        if row.closed_at is None:
+            raise StorageError("Close the round first: a consensus is recorded once everyone has answered.")
+        if len(rationale) > MAX_RATIONALE or any(len(d.note) > MAX_NOTE or len(d.holder) > 120 for d in dissents):
+            raise StorageError(f"A rationale or a dissent keeps up to {MAX_RATIONALE:,} characters.")
+        if any(not d.holder.strip() for d in dissents):
+            raise StorageError("Say who holds each dissent (a person, a department or a partner).")
+        saved = self._store.save_answer(record.id or 0, answer, by.name, expected_version)
+        kept = [{"holder": d.holder.strip(), "level": d.level, "note": d.note} for d in dissents]
+        values = {
+            "answer": saved.model_dump(mode="json"),
+            "rationale": rationale,
+            "dissents": kept,
+            "decided_by": by.name,
+            "decided_at": _now(),
+        }
+        with self._store.transaction() as conn:
+            where = (round_decisions.c.round_id == round_id, round_decisions.c.question_id == answer.question_id)
+            if conn.execute(select(round_decisions.c.id).where(*where)).first():
+                conn.execute(update(round_decisions).where(*where).values(**values))
+            else:
+                conn.execute(
+                    insert(round_decisions).values(round_id=round_id, question_id=answer.question_id, **values)
+                )
+            self._store.audit(
+                conn,
+                by.name,
+                "round.decide",
+                city_id=record.city_id,
+                assessment_id=record.id,
+                question_id=answer.question_id,
+                new={"round": row.number, "rationale": rationale, "dissents": kept},
+            )
+        return saved
+
+    def decisions(self, round_id: int, by: Actor) -> dict[str, tuple[str, list[Dissent], str]]:
+        """The round's consensus per question: rationale, dissent and who decided (the city's readers)."""
+        row, record, _ = self._visible(round_id, by)
+        if not may(by, Operation.READ, record.city_id):
+            raise NotAllowed("Only the city's members see the consensus.")
+        with self.engine.connect() as conn:
+            found = conn.execute(select(round_decisions).where(round_decisions.c.round_id == row.id)).all()
+        return {
+            d.question_id: (
+                d.rationale,
+                [Dissent(x["holder"], x["level"], x["note"]) for x in d.dissents],
+                d.decided_by,
+            )
+            for d in found
+        }
