@@ -49,6 +49,7 @@ else:
             st.Page(
                 PAGES["questionnaire"], title="Questionnaire", icon=":material/checklist:", url_path="questionnaire"
             ),
+            st.Page(PAGES["workshop"], title="Workshop", icon=":material/groups:", url_path="workshop"),
             st.Page(PAGES["results"], title="Results", icon=":material/insights:", url_path="results"),
             st.Page(PAGES["compare"], title="Compare", icon=":material/compare_arrows:", url_path="compare"),
             st.Page(PAGES["report"], title="Report and data", icon=":material/description:", url_path="report"),

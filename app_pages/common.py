@@ -34,6 +34,7 @@ from scoring.records import AssessmentRecord, City
 from storage.config import database_url
 from storage.errors import NotFound, StorageError
 from storage.migrate import upgrade_database
+from storage.rounds import Rounds
 from storage.store import Store
 
 log = logging.getLogger("cohesion.app")
@@ -50,6 +51,7 @@ PAGES = {
     "network": "app_pages/network.py",
     "questionnaire": "app_pages/questionnaire.py",
     "results": "app_pages/results.py",
+    "workshop": "app_pages/workshop.py",
     "compare": "app_pages/compare.py",
     "report": "app_pages/report.py",
     "framework": "app_pages/framework.py",
@@ -81,6 +83,12 @@ def backing_store() -> Store:
 def accounts() -> Accounts:
     """The accounts of the deployment."""
     return Accounts(backing_store())
+
+
+@st.cache_resource
+def rounds() -> Rounds:
+    """The workshop rounds of the deployment (each step checks the person who asks)."""
+    return Rounds(backing_store())
 
 
 def actor() -> Actor | None:

@@ -23,18 +23,22 @@ def synthetic_answers(framework, count: int, seed: int = 7) -> pd.DataFrame:
     n = len(questions)
     status = rng.choice(["level", "dont_know", "not_applicable"], size=(count, n), p=[0.85, 0.1, 0.05])
     status[:, ~questions["na_allowed"].to_numpy()] = np.where(
-        status[:, ~questions["na_allowed"].to_numpy()] == "not_applicable", "level",
-        status[:, ~questions["na_allowed"].to_numpy()])
+        status[:, ~questions["na_allowed"].to_numpy()] == "not_applicable",
+        "level",
+        status[:, ~questions["na_allowed"].to_numpy()],
+    )
     levels = rng.integers(0, 5, size=(count, n)).astype(float)
     levels[status != "level"] = np.nan
-    return pd.DataFrame({
-        "assessment": np.repeat([f"a{i}" for i in range(count)], n),
-        "question_id": np.tile(questions["question_id"].to_numpy(), count),
-        "status": status.ravel(),
-        "level": levels.ravel(),
-        "evidence": rng.choice(["none", "internal_document", "published"], size=count * n),
-        "reason": np.where(status.ravel() == "not_applicable", "Not our remit", None),
-    })
+    return pd.DataFrame(
+        {
+            "assessment": np.repeat([f"a{i}" for i in range(count)], n),
+            "question_id": np.tile(questions["question_id"].to_numpy(), count),
+            "status": status.ravel(),
+            "level": levels.ravel(),
+            "evidence": rng.choice(["none", "internal_document", "published"], size=count * n),
+            "reason": np.where(status.ravel() == "not_applicable", "Not our remit", None),
+        }
+    )
 
 
 def main() -> None:
@@ -61,20 +65,23 @@ def main() -> None:
     start = time.perf_counter()
     compare_many(framework, frame, frame, pairs)
     batch_compare_s = time.perf_counter() - start
-    cities = pd.DataFrame({
-        "assessment": [f"a{i}" for i in range(BATCH)],
-        "city": [f"c{i}" for i in range(BATCH)],
-        "region": np.where(np.arange(BATCH) % 2, "Europe", "North America"),
-        "population_band": np.where(np.arange(BATCH) % 3, "large", "small"),
-    })
+    cities = pd.DataFrame(
+        {
+            "assessment": [f"a{i}" for i in range(BATCH)],
+            "city": [f"c{i}" for i in range(BATCH)],
+            "region": np.where(np.arange(BATCH) % 2, "Europe", "North America"),
+            "population_band": np.where(np.arange(BATCH) % 3, "large", "small"),
+        }
+    )
     start = time.perf_counter()
     benchmark(themes, cities, city="c0")
     benchmark_s = time.perf_counter() - start
 
     figures = {
         "one_assessment_s": median_seconds(score_one, repeat=100),
-        "compare_two_s": median_seconds(lambda: compare(framework, answers_frame(framework, one),
-                                                        answers_frame(framework, other)), repeat=10),
+        "compare_two_s": median_seconds(
+            lambda: compare(framework, answers_frame(framework, one), answers_frame(framework, other)), repeat=10
+        ),
         "batch_10000_score_s": batch_score_s,
         "batch_10000_compare_s": batch_compare_s,
         "batch_10000_benchmark_s": benchmark_s,

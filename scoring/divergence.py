@@ -75,6 +75,14 @@ class Spread:
         return (self.iqr or 0.0) > WIDE_IQR or (self.levels_apart or 0) >= APART
 
     @property
+    def settled(self) -> int | None:
+        """The level the group agrees on without a discussion: the median, when nobody disputes it
+        (not divergent) and it is a whole level; None when the team has to decide."""
+        if self.median is None or self.divergent or not float(self.median).is_integer():
+            return None
+        return int(self.median)
+
+    @property
     def why(self) -> str:
         """Why the question is flagged, in words ("" when it is not)."""
         reasons = []

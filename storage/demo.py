@@ -122,4 +122,81 @@ def create_demo(store: Store, framework: Framework, by: str, today: datetime | N
             note="Demo: answered afresh on this version's scale.",
         )
         store.save_answer(draft.id or 0, answer, DEMO_TEAM[1])
+    _workshop_round(store, draft, framework)
     return [*created, draft]
+
+
+DEMO_RESPONDENTS = (
+    ("Alex Demo", "Cohesion team"),
+    ("Sam Example", "Data and research"),
+    ("Rosa Sample", "Social services"),
+    ("Jon Placeholder", "Police"),
+)
+"""Who answers the demo draft's workshop round, and the group each speaks for."""
+
+
+def _workshop_round(store: Store, draft: AssessmentRecord, framework: Framework) -> None:
+    """A closed workshop round on the draft: four respondents answered one theme apart, mostly near the
+    team's answer and far apart on one question, where the consensus keeps Social services' dissent.
+    The consensus is the draft's own answer, so the demo's scores do not move."""
+    from access.accounts import Accounts  # the demo's respondents are accounts (they cannot sign in)
+    from access.roles import Actor, Role
+    from storage.rounds import Dissent, Rounds
+
+    stored = {a.question_id: a for a in store.answers(draft.id or 0) if a.status is Status.LEVEL and not a.carried_over}
+    theme = next((t for t in framework.themes if sum(q.id in stored for q in t.questions) >= 2), None)
+    if theme is None:
+        return
+    city_id = draft.city_id or 0
+    people = Accounts(store)
+    respondents: dict[int, str | None] = {}
+    for name, group in DEMO_RESPONDENTS:
+        email = f"{name.lower().replace(' ', '.')}@demoville-{city_id}.invalid"
+        account = people.find(email) or people.add(email, name, DEMO_TEAM[0])
+        people.add_member(account.id, city_id, Role.EDITOR, DEMO_TEAM[0])
+        respondents[account.id] = group
+    lead = Actor(account_id=0, name=DEMO_TEAM[0], roles={city_id: Role.COORDINATOR})
+    rounds = Rounds(store)
+    made = rounds.open_round(draft.id or 0, respondents, lead, themes=[theme.id])
+    answered = [q for q in theme.questions if q.id in stored]
+    disputed = answered[-1]
+    for position, account_id in enumerate(respondents):
+        voice = people.actor(account_id)
+        for number, question in enumerate(theme.questions):
+            base = stored[question.id].level if question.id in stored else 2
+            if question is disputed:
+                level, note = (
+                    min(4, max(0, (base or 0) + (-1, 0, 1, 2)[position])),
+                    (
+                        "",
+                        "",
+                        "It exists on paper; in our cases we rarely see it.",
+                        "It works well in the cases we share.",
+                    )[position],
+                )
+            elif position == 2 and number == len(theme.questions) - 1:
+                rounds.answer(made.id, question.id, "not_my_area", None, "", voice)
+                continue
+            else:
+                level, note = min(4, (base or 0) + (position == 1 and number % 2 == 0)), ""
+            rounds.answer(made.id, question.id, "level", level, note, voice)
+    rounds.close(made.id, lead)
+    for question in answered:
+        kept = stored[question.id]
+        dissents = (
+            [
+                Dissent(
+                    "Social services",
+                    max(0, (kept.level or 0) - 1),
+                    "It exists on paper; we rarely see it in practice.",
+                )
+            ]
+            if question is disputed
+            else []
+        )
+        rationale = (
+            "Demo: most of the team sees it in use; Social services rarely does."
+            if question is disputed
+            else "Demo: the team agreed."
+        )
+        rounds.decide(made.id, kept, rationale, dissents, lead, expected_version=kept.version)

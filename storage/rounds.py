@@ -24,12 +24,13 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from access.roles import Actor, NotAllowed, Operation, may
+from questionnaire.model import Framework, Question
 from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer, utc
 from storage.errors import NotFound, StorageError
 from storage.store import Store
 from storage.tables import accounts, memberships, round_answers, round_decisions, round_participants, rounds
 
-__all__ = ["ANSWER_STATUSES", "Dissent", "Round", "RoundAnswer", "Rounds", "MAX_NOTE", "MIN_RESPONDENTS"]
+__all__ = ["ANSWER_STATUSES", "asked", "Dissent", "Round", "RoundAnswer", "Rounds", "MAX_NOTE", "MIN_RESPONDENTS"]
 
 ANSWER_STATUSES = ("level", "dont_know", "not_my_area")
 MAX_NOTE = 5_000
@@ -93,6 +94,11 @@ class Dissent:
     holder: str
     level: int | None
     note: str
+
+
+def asked(framework: Framework, themes: Sequence[str]) -> list[Question]:
+    """The questions a round asks: those of ``themes``, or of every theme when none is named."""
+    return [q for t in framework.themes if not themes or t.id in themes for q in t.questions]
 
 
 class Rounds:
@@ -371,13 +377,25 @@ class Rounds:
                     city_id=record.city_id,
                     assessment_id=record.id,
                     question_id=question_id,
-                    new={"round": row.number, "status": status, "level": level},
+                    new={"round": row.number},  # never the level: the city's readers see the audit trail
                 )
         return next(
             a
             for a in self.answers(round_id, by)
             if a.question_id == question_id and a.respondent.account_id == by.account_id
         )
+
+    def progress(self, round_id: int, by: Actor) -> dict[int, int]:
+        """How many questions each respondent has answered (by account id): counts only, which a blind
+        round may show without showing any answer."""
+        self._visible(round_id, by)
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(round_answers.c.account_id, func.count())
+                .where(round_answers.c.round_id == round_id)
+                .group_by(round_answers.c.account_id)
+            ).all()
+        return {account_id: int(count) for account_id, count in found}
 
     # -- the consensus -----------------------------------------------------------------------------
 

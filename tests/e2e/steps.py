@@ -18,6 +18,7 @@ PAGES = [  # sidebar link, then the page's heading
     ("City profile", re.compile("^(City profile|A new city)$")),
     ("Members", "Members"),
     ("Questionnaire", "Questionnaire"),
+    ("Workshop", "Workshop"),
     ("Results", "Results"),
     ("Compare", "Compare"),
     ("Report and data", "Report and data"),

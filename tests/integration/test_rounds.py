@@ -172,3 +172,12 @@ def test_a_round_on_a_submitted_assessment_is_refused(store: Store, team: dict[s
     store.submit_assessment(team["draft"], "Set-up")
     with pytest.raises(StorageError, match="only on a draft"):
         Rounds(store).open_round(team["draft"], _ids(team, "Ana", "Ben"), team["Cora"])
+
+
+def test_the_audit_trail_says_who_answered_a_blind_round_but_never_what(store: Store, team: dict[str, Any]) -> None:
+    rounds = Rounds(store)
+    made = rounds.open_round(team["draft"], _ids(team, "Ana", "Ben"), team["Cora"])
+    rounds.answer(made.id, "Q1.1", "level", 4, "A note only the round shows", team["Ana"])
+    (event,) = [e for e in store.audit_trail(assessment_id=team["draft"]) if e.action == "round.answer"]
+    assert event.actor.startswith("Ana") and event.question_id == "Q1.1"
+    assert "4" not in str(event.new_value) and "note" not in str(event.new_value)

@@ -122,3 +122,10 @@ def test_agreement_is_not_worked_out_for_one_respondent_or_without_any_differenc
     assert alone.alpha is None and "at least two respondents" in alone.caveat
     same = agreement(_round({"ana": {"Q1": 2}, "ben": {"Q1": 2}, "cem": {"Q1": "dont_know"}}))
     assert same.alpha is None
+
+
+def test_an_undisputed_question_settles_on_its_median_and_a_split_or_wide_one_does_not() -> None:
+    assert spread_of([2, 2, 3]).settled == 2
+    assert spread_of([2, 3]).settled is None  # between two levels: the team decides
+    assert spread_of([1, 1, 4, 4]).settled is None  # divergent
+    assert spread_of([], unsure=3).settled is None

@@ -47,15 +47,24 @@ def upgrade() -> None:
     op.add_column("cities", sa.Column("match_key", sa.String(64)))
     conn = op.get_bind()
     cities = sa.table(
-        "cities", sa.column("id"), sa.column("name"), sa.column("country"), sa.column("deleted_at"),
+        "cities",
+        sa.column("id"),
+        sa.column("name"),
+        sa.column("country"),
+        sa.column("deleted_at"),
         sa.column("match_key"),
     )
     assessments = sa.table(
         "assessments", sa.column("id"), sa.column("city_id"), sa.column("imported_digest"), sa.column("deleted_at")
     )
     audit = sa.table(
-        "audit_events", sa.column("at", sa.DateTime(timezone=True)), sa.column("actor"), sa.column("action"),
-        sa.column("city_id"), sa.column("assessment_id"), sa.column("old_value", sa.JSON),
+        "audit_events",
+        sa.column("at", sa.DateTime(timezone=True)),
+        sa.column("actor"),
+        sa.column("action"),
+        sa.column("city_id"),
+        sa.column("assessment_id"),
+        sa.column("old_value", sa.JSON),
         sa.column("new_value", sa.JSON),
     )
     now = datetime.now(UTC)
@@ -63,10 +72,17 @@ def upgrade() -> None:
     for row in conn.execute(sa.select(cities).order_by(cities.c.id)).all():
         key = _key(row.name, row.country)
         if row.deleted_at is None and key in taken:
-            conn.execute(audit.insert().values(
-                at=now, actor=_ACTOR, action="city.duplicate", city_id=row.id, assessment_id=None,
-                old_value=None, new_value={"same_as_city": taken[key]},
-            ))
+            conn.execute(
+                audit.insert().values(
+                    at=now,
+                    actor=_ACTOR,
+                    action="city.duplicate",
+                    city_id=row.id,
+                    assessment_id=None,
+                    old_value=None,
+                    new_value={"same_as_city": taken[key]},
+                )
+            )
             continue
         if row.deleted_at is None:
             taken[key] = row.id
@@ -77,17 +93,36 @@ def upgrade() -> None:
     for row in conn.execute(live_imports).all():
         if row.imported_digest in seen:
             conn.execute(sa.update(assessments).where(assessments.c.id == row.id).values(imported_digest=None))
-            conn.execute(audit.insert().values(
-                at=now, actor=_ACTOR, action="assessment.duplicate_import", city_id=row.city_id,
-                assessment_id=row.id, old_value={"digest": row.imported_digest}, new_value=None,
-            ))
+            conn.execute(
+                audit.insert().values(
+                    at=now,
+                    actor=_ACTOR,
+                    action="assessment.duplicate_import",
+                    city_id=row.city_id,
+                    assessment_id=row.id,
+                    old_value={"digest": row.imported_digest},
+                    new_value=None,
+                )
+            )
         seen.add(row.imported_digest)
 
     op.drop_index("ix_assessments_imported_digest", table_name="assessments")
-    op.create_index("uq_assessments_imported_digest", "assessments", ["imported_digest"], unique=True,
-                    sqlite_where=sa.text(_LIVE_IMPORT), postgresql_where=sa.text(_LIVE_IMPORT))
-    op.create_index("uq_cities_match_key", "cities", ["match_key"], unique=True,
-                    sqlite_where=sa.text(_LIVE_CITY), postgresql_where=sa.text(_LIVE_CITY))
+    op.create_index(
+        "uq_assessments_imported_digest",
+        "assessments",
+        ["imported_digest"],
+        unique=True,
+        sqlite_where=sa.text(_LIVE_IMPORT),
+        postgresql_where=sa.text(_LIVE_IMPORT),
+    )
+    op.create_index(
+        "uq_cities_match_key",
+        "cities",
+        ["match_key"],
+        unique=True,
+        sqlite_where=sa.text(_LIVE_CITY),
+        postgresql_where=sa.text(_LIVE_CITY),
+    )
 
 
 def downgrade() -> None:
