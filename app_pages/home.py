@@ -10,6 +10,7 @@ from app_pages import identity
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
+    actor,
     allowed,
     attempt,
     choose_assessment,
@@ -20,6 +21,7 @@ from app_pages.common import (
     local_date,
     md,
     remembered,
+    rounds,
     status_label,
     store,
 )
@@ -107,6 +109,14 @@ if not any(c.is_demo and allowed(Operation.READ, c.id) for c in cities) and righ
 
 if city:
     records = store().assessments(city.id)
+    person = actor()
+    for draft in (r for r in records if r.status is AssessmentStatus.DRAFT and person is not None):
+        for held in rounds().of(draft.id or 0, person):  # rounds waiting for this person's answers
+            if held.open and any(p.account_id == person.account_id for p in held.participants):
+                st.info(f"You are a respondent in workshop round {held.number} of “{md(draft.title)}”.")
+                if st.button("Answer the round", key=f"home_round_{held.id}", icon=":material/groups:"):
+                    choose_assessment(draft)
+                    st.switch_page(PAGES["workshop"])
     st.header(f"Assessments of {md(city.name)}")
     reads = allowed(Operation.READ, city.id)
     if records and not reads:

@@ -6,7 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Operation
-from app_pages.common import allowed, attempt, md, remembered, require_assessment, show_chart, status_label, store
+from app_pages.common import (
+    PAGES,
+    allowed,
+    attempt,
+    md,
+    remembered,
+    require_assessment,
+    show_chart,
+    status_label,
+    store,
+)
 from reporting import figures
 from reporting.context import ReportContext
 from scoring.bands import format_points
@@ -127,3 +137,26 @@ for group in context.practices:
             st.markdown("**Cities to talk to** (they share their results)")
             for peer in group.talk_to:
                 st.markdown(f"{md(peer.city)}, {md(peer.country)}: {md(peer.reason)}")
+
+if context.workshop:
+    part = context.workshop
+    st.header("Where the team disagreed")
+    alpha = "–" if part.alpha is None else f"{part.alpha:.2f}"
+    st.caption(
+        f"Workshop round {part.number}: {part.respondents} respondents answered {part.questions} questions apart. "
+        f"Agreement (Krippendorff's alpha): {alpha}. {part.caveat} The scores above come from the answers the "
+        "team recorded, never from the respondents' own."
+    )
+    if not part.disagreements:
+        st.markdown("The respondents did not disagree on any question.")
+    for row in part.disagreements:
+        with st.container(border=True):
+            st.markdown(f"**{row.question_id}** {row.text}")
+            st.markdown(
+                f"{row.answered} answers, levels {row.lowest} to {row.highest}, median {row.median:g}: {md(row.why)}."
+            )
+            st.markdown(f"**Consensus:** {md(row.consensus)}" + (f", {md(row.rationale)}" if row.rationale else ""))
+            for dissent in row.dissents:
+                level = "" if dissent.level is None else f" (level {dissent.level})"
+                st.markdown(f"Dissent, {md(dissent.holder)}{level}" + (f": {md(dissent.note)}" if dissent.note else ""))
+    st.page_link(PAGES["workshop"], label="Open the Workshop page", icon=":material/groups:")

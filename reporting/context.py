@@ -21,6 +21,7 @@ from questionnaire.practices import PracticeLibrary
 from scoring.answers import Status, answers_frame
 from scoring.bands import BANDS, band_for, format_points
 from scoring.comparison import compare, trends
+from scoring.divergence import agreement, divergence_table
 from scoring.matching import Gap, Match, Peer, cities_to_talk_to, match_practices
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import summarise
@@ -264,6 +265,54 @@ class SourceRow(_Part):
     url: str
 
 
+class DissentRow(_Part):
+    """A view the consensus did not adopt: who holds it, the level they hold, and why."""
+
+    holder: str
+    level: int | None = None
+    note: str = ""
+
+
+class RoundFacts(_Part):
+    """What a closed workshop round holds, as read from the store: its number, how many took part,
+    each answer (question, respondent, status, level) and the consensus per question (rationale and
+    dissent)."""
+
+    number: int
+    respondents: int
+    answers: list[tuple[str, int, str, int | None]]
+    decisions: dict[str, tuple[str, list[DissentRow]]] = {}
+
+
+class DisagreementRow(_Part):
+    """A question the round's respondents disagreed on, with the consensus the team recorded."""
+
+    question_id: str
+    text: str
+    answered: int
+    unsure: int
+    median: float | None
+    iqr: float | None
+    lowest: int | None
+    highest: int | None
+    why: str
+    consensus: str
+    rationale: str
+    dissents: list[DissentRow]
+
+
+class WorkshopPart(_Part):
+    """The latest closed workshop round of the assessment: how far the team agreed, and where not."""
+
+    number: int
+    respondents: int
+    questions: int
+    alpha: float | None
+    caveat: str
+    disagreements: list[DisagreementRow]
+    """Only the questions flagged as divergent, widest disagreement first."""
+
+
 class ReportContext(_Part):
     """Everything the report template shows, and nothing it has to work out."""
 
@@ -309,6 +358,8 @@ class ReportContext(_Part):
     not_applicable_rows: list[NotApplicableRow]
     sources: list[SourceRow]
     charts: dict[str, ChartSlot]
+    workshop: WorkshopPart | None = None
+    """Where the team disagreed in the latest closed workshop round, if there is one."""
 
     def with_charts(self, images: dict[str, str | None], note: str | None = None) -> ReportContext:
         """A copy with each chart's data URI filled in; a chart without one keeps its table and ``note``."""
@@ -413,6 +464,7 @@ def build_context(
     generated_at: datetime,
     language: str = "en",
     variant: ReportVariant = ReportVariant.FULL,
+    workshop: RoundFacts | None = None,
 ) -> ReportContext:
     """Score ``record`` and set out everything its report shows.
 
@@ -649,6 +701,51 @@ def build_context(
         ],
         sources=[SourceRow(title=b.title, year=b.year, url=b.url) for b in framework.briefs],
         charts=_charts(themes, theme_changes, trend),
+        workshop=_workshop(framework, workshop, by_question, language) if workshop else None,
+    )
+
+
+def _workshop(
+    framework: Framework, facts: RoundFacts, given: Mapping[str, RecordedAnswer], language: str
+) -> WorkshopPart:
+    """The round's agreement and its divergent questions, each with the consensus now stored."""
+    frame = pd.DataFrame(facts.answers, columns=["question_id", "respondent", "status", "level"])
+    found = agreement(frame)
+    table = divergence_table(frame)
+    texts = {q.id: text_in(q.text, language) for q in framework.questions}
+    rows = []
+    for row in table[table["divergent"]].itertuples():
+        question_id = str(row.question_id)
+        rationale, dissents = facts.decisions.get(question_id, ("", []))
+        stored = given.get(question_id)
+        consensus = (
+            _state(stored.status.value, stored.level)
+            if question_id in facts.decisions and stored
+            else "Not recorded yet"
+        )
+        rows.append(
+            DisagreementRow(
+                question_id=question_id,
+                text=texts.get(question_id, question_id),
+                answered=int(row.answered),
+                unsure=int(row.unsure),
+                median=_number(row.median),
+                iqr=_number(row.iqr),
+                lowest=None if pd.isna(row.lowest) else int(row.lowest),
+                highest=None if pd.isna(row.highest) else int(row.highest),
+                why=str(row.why),
+                consensus=consensus,
+                rationale=rationale,
+                dissents=dissents,
+            )
+        )
+    return WorkshopPart(
+        number=facts.number,
+        respondents=facts.respondents,
+        questions=int(len(table)),
+        alpha=found.alpha,
+        caveat=found.caveat,
+        disagreements=rows,
     )
 
 

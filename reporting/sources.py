@@ -10,7 +10,7 @@ import pandas as pd
 from questionnaire.loader import BUILTIN_FRAMEWORKS
 from questionnaire.model import Framework
 from questionnaire.practices import PracticeLibrary, load_practices
-from reporting.context import ReportContext, ReportVariant, build_context
+from reporting.context import DissentRow, ReportContext, ReportVariant, RoundFacts, build_context
 from scoring.answers import answers_frame
 from scoring.benchmarks import benchmark
 from scoring.matching import Peer
@@ -18,6 +18,7 @@ from scoring.records import AssessmentRecord, AssessmentStatus
 from scoring.scores import theme_scores
 from scoring.summary import summarise
 from storage.portable import PortableFile
+from storage.rounds import Rounds
 from storage.store import Store
 
 __all__ = [
@@ -123,6 +124,24 @@ def context_from_store(
         peers=peers_from_store(store, framework, city.id),
         generated_at=now or datetime.now(UTC),
         variant=variant,
+        workshop=_round_facts(store, assessment_id),
+    )
+
+
+def _round_facts(store: Store, assessment_id: int) -> RoundFacts | None:
+    """The latest closed workshop round of the assessment, for its report."""
+    found = Rounds(store).latest_closed(assessment_id)
+    if found is None:
+        return None
+    number, respondents, answers, decisions = found
+    return RoundFacts(
+        number=number,
+        respondents=respondents,
+        answers=answers,
+        decisions={
+            q: (rationale, [DissentRow(holder=d.holder, level=d.level, note=d.note) for d in dissents])
+            for q, (rationale, dissents) in decisions.items()
+        },
     )
 
 

@@ -450,6 +450,35 @@ class Rounds:
             )
         return saved
 
+    def latest_closed(
+        self, assessment_id: int
+    ) -> tuple[int, int, list[tuple[str, int, str, int | None]], dict[str, tuple[str, list[Dissent]]]] | None:
+        """For the report, after its reader was checked: the latest closed round of the assessment as
+        plain facts (number, respondents, each answer as question, respondent, status and level, and the
+        rationale and dissent per decided question), or None. No respondent's name is in it."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(rounds)
+                .where(rounds.c.assessment_id == assessment_id, rounds.c.closed_at.is_not(None))
+                .order_by(rounds.c.number.desc())
+            ).first()
+            if row is None:
+                return None
+            people = conn.execute(
+                select(func.count()).select_from(round_participants).where(round_participants.c.round_id == row.id)
+            ).scalar_one()
+            given = conn.execute(select(round_answers).where(round_answers.c.round_id == row.id)).all()
+            decided = conn.execute(select(round_decisions).where(round_decisions.c.round_id == row.id)).all()
+        return (
+            row.number,
+            int(people),
+            [(a.question_id, a.account_id, a.status, a.level) for a in given],
+            {
+                d.question_id: (d.rationale, [Dissent(x["holder"], x["level"], x["note"]) for x in d.dissents])
+                for d in decided
+            },
+        )
+
     def decisions(self, round_id: int, by: Actor) -> dict[str, tuple[str, list[Dissent], str]]:
         """The round's consensus per question: rationale, dissent and who decided (the city's readers)."""
         row, record, _ = self._visible(round_id, by)

@@ -22,7 +22,7 @@ from scoring.records import AssessmentRecord, City, PopulationBand, RecordedAnsw
 from storage.demo import create_demo
 from storage.migrate import upgrade_database
 from storage.store import Store
-from tests.integration.conftest import sign_in_app
+from tests.integration.conftest import as_read, sign_in_app
 
 APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
 WHO = "Tester <tester@riverton.example>"
@@ -113,6 +113,15 @@ def test_the_results_page_shows_the_overall_index_band_and_first_priority(seeded
     assert f"Band: **{context.overall_band}**" in "\n".join(m.value for m in at.markdown)
     assert context.priorities
     assert _table(at, "Rank").iloc[0]["Theme"] == context.priorities[0].theme_title
+
+
+def test_the_results_page_shows_where_the_workshop_round_disagreed_beside_the_scores(seeded: Seeded) -> None:
+    draft = seeded.demo[-1]
+    at = _open("app_pages/results.py", seeded.city_id, draft.id)
+    assert "Where the team disagreed" in [h.value for h in at.header]
+    shown = as_read(" ".join(m.value for m in at.markdown))
+    assert "Dissent, Social services (level" in shown and "It exists on paper" in shown
+    assert "never from the respondents' own" in " ".join(c.value for c in at.caption)
 
 
 def test_results_are_worked_out_again_only_after_a_change_from_anywhere(

@@ -94,3 +94,20 @@ def test_a_blind_round_from_opening_to_a_consensus_with_a_dissent(app_store: Sto
     assert rationale == "Most referrals follow the route" and [(d.holder, d.level) for d in dissents] == [
         ("Social services", 1)
     ]
+
+
+def test_home_tells_a_respondent_of_an_open_round_and_takes_them_to_it(app_store: Store, draft: int) -> None:
+    people = Accounts(app_store)
+    cora, ana, ben = (
+        people.find(e)
+        for e in ("cora.lead@riverton.example", "ana.ruiz@riverton.example", "ben.okafor@riverton.example")
+    )
+    assert cora is not None and ana is not None and ben is not None
+    made = Rounds(app_store).open_round(draft, {ana.id: None, ben.id: None}, people.actor(cora.id))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["city"] = str(app_store.assessment(draft).city_id)
+    sign_in_app(at, app_store, "Ana Ruiz", roles={})
+    at.run()
+    assert "You are a respondent in workshop round 1" in as_read(" ".join(i.value for i in at.info))
+    at.button(key=f"home_round_{made.id}").click().run()
+    assert not at.exception and "Your answers" in [h.value for h in at.header]

@@ -46,6 +46,20 @@ def test_the_report_reads_back_with_city_themes_index_and_top_priority(
     assert "Page 3 of" in text
 
 
+def test_the_report_sets_out_where_the_workshop_round_disagreed_with_its_consensus_and_dissent(
+    demo_pdf: bytes, demo_context: ReportContext
+) -> None:
+    part = demo_context.workshop
+    assert part is not None and part.respondents == 4 and len(part.disagreements) == 1
+    (row,) = part.disagreements
+    assert row.consensus.startswith("Level ") and [d.holder for d in row.dissents] == ["Social services"]
+    text = " ".join(text_of(demo_pdf).split())
+    assert "Where the team disagreed" in text and f"{part.respondents} respondents answered" in text
+    assert f"{row.question_id} · " in text and "Dissent, Social services (level" in text
+    assert "It exists on paper; we rarely see it in practice." in text
+    assert "never from the respondents' own" in text
+
+
 def test_a_draft_report_says_it_is_a_draft_on_every_page_and_a_submitted_one_does_not(
     demo: tuple[Store, int], demo_pdf: bytes, renderer: ReportRenderer
 ) -> None:
