@@ -162,9 +162,10 @@ class Rounds:
             row = self._row(conn, round_id)
             place = self._place(conn, round_id, by.account_id)
         record = self._record(row.assessment_id)
-        if place is None and not may(by, Operation.READ, record.city_id):
+        takes_part = place is not None and (place.guest or may(by, Operation.SEE, record.city_id))
+        if not takes_part and not may(by, Operation.READ, record.city_id):
             raise NotAllowed("You take no part in this round.")
-        return row, record, place is not None
+        return row, record, takes_part
 
     def get(self, round_id: int, by: Actor) -> Round:
         """One round, as ``by`` may see it."""
@@ -332,8 +333,9 @@ class Rounds:
             raise StorageError(f"Question {question_id} is not asked in this round.")
         now = _now()
         with self._store.transaction() as conn:
-            if self._place(conn, round_id, by.account_id) is None:
-                raise NotAllowed("You take no part in this round.")
+            place = self._place(conn, round_id, by.account_id)
+            if place is None or not (place.guest or may(by, Operation.SEE, record.city_id)):
+                raise NotAllowed("You take no part in this round.")  # or no longer a member of the city
             if self._row(conn, round_id).closed_at is not None:
                 raise StorageError("This round is closed, so its answers are frozen.")
             where = (

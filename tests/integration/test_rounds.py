@@ -181,3 +181,17 @@ def test_the_audit_trail_says_who_answered_a_blind_round_but_never_what(store: S
     (event,) = [e for e in store.audit_trail(assessment_id=team["draft"]) if e.action == "round.answer"]
     assert event.actor.startswith("Ana") and event.question_id == "Q1.1"
     assert "4" not in str(event.new_value) and "note" not in str(event.new_value)
+
+
+def test_a_respondent_removed_from_the_city_can_no_longer_answer_or_read_the_round(
+    store: Store, team: dict[str, Any]
+) -> None:
+    rounds = Rounds(store)
+    made = rounds.open_round(team["draft"], _ids(team, "Ana", "Ben"), team["Cora"])
+    people = Accounts(store)
+    people.change_role(team["Ana"].account_id, team["city"], None, team["Cora"])
+    ana = people.actor(team["Ana"].account_id)  # as she is now: no role in the city
+    with pytest.raises(NotAllowed):
+        rounds.answer(made.id, "Q1.1", "level", 2, "", ana)
+    with pytest.raises(NotAllowed):
+        rounds.answers(made.id, ana)
