@@ -301,6 +301,27 @@ for given in (a for a in answers if a.question_id == picked):
     st.markdown(
         f"**{md(given.respondent.label)}**{group}: {shown_level}" + (f" · “{md(given.note)}”" if given.note else "")
     )
+groups = {a.respondent.account_id: a.respondent.group for a in answers if a.question_id == picked}
+if len({g for g in groups.values() if g}) >= 2:  # where groups are set: the spread within each
+    here = answers_frame_of([a for a in answers if a.question_id == picked])
+    here["group"] = here["respondent"].map(groups).fillna("No group")
+    split = divergence_table(here, by=("question_id", "group"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Group": split["group"],
+                "Answers": split["answered"].astype(int),
+                "Median": split["median"],
+                "Lowest to highest": [
+                    "–" if pd.isna(lo) else f"{int(lo)} to {int(hi)}"
+                    for lo, hi in zip(split["lowest"], split["highest"], strict=True)
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key=f"workshop_groups_{shown.id}",
+    )
 decision = decisions.get(picked)
 if decision:
     rationale, dissents, decided_by = decision

@@ -82,6 +82,8 @@ def test_a_blind_round_from_opening_to_a_consensus_with_a_dissent(app_store: Sto
     table = cora.dataframe[0].value
     assert table["Question"].iloc[0] == "Q4.2" and "2 levels apart" in table["Disagreement"].iloc[0]
     assert "paper only" in as_read(" ".join(m.value for m in cora.markdown))
+    by_group = cora.dataframe[1].value  # the chosen question, group by group
+    assert dict(zip(by_group["Group"], by_group["Median"], strict=True)) == {"Social services": 1.0, "Police": 3.0}
     cora.selectbox(key=key(made.id, "Q4.2", "consensus")).set_value(2)
     cora.text_area(key=key(made.id, "Q4.2", "rationale")).input("Most referrals follow the route")
     cora.text_input(key=key(made.id, "Q4.2", "holder0")).input("Social services")
