@@ -25,7 +25,15 @@ from access.roles import CITY_ROLES, Actor, NotAllowed, Operation, Role, may
 from scoring.records import utc
 from storage.errors import StorageError
 from storage.store import Store
-from storage.tables import accounts, cities, invitations, memberships, sessions, sign_in_failures
+from storage.tables import (
+    accounts,
+    cities,
+    invitations,
+    memberships,
+    round_invitations,
+    sessions,
+    sign_in_failures,
+)
 
 __all__ = [
     "ABSOLUTE",
@@ -34,6 +42,7 @@ __all__ = [
     "FREE_FAILURES",
     "IDLE",
     "INVITATION_LIFETIME",
+    "Invitation",
     "MAX_WAIT",
     "Member",
     "SignInRefused",
@@ -73,6 +82,16 @@ class Member:
     """Invited but has not set a password yet (and does not sign in through a provider)."""
 
 
+@dataclass(frozen=True)
+class Invitation:
+    """What a one-time link is for, as its page words it."""
+
+    for_round: bool
+    """A guest's link to one workshop round (it joins no city)."""
+    has_password: bool
+    """The person has an account already and gives its password rather than choosing one."""
+
+
 class SignInRefused(StorageError):
     """Signing in did not work; ``wait`` says how long before the next try is heard."""
 
@@ -85,7 +104,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """What the database keeps of a token: its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -288,7 +308,9 @@ class Accounts:
         if not may(by, Operation.ADMINISTER):
             raise NotAllowed("Only a network administrator can see every account.")
         with self.engine.connect() as conn:
-            rows = conn.execute(select(accounts).order_by(accounts.c.name, accounts.c.email)).all()
+            rows = conn.execute(
+                select(accounts).where(accounts.c.stands_in.is_(False)).order_by(accounts.c.name, accounts.c.email)
+            ).all()
         return [Account(r.id, r.email, r.name, r.network_admin, r.password_hash is not None) for r in rows]
 
     def change_password(self, token: str, current: str, new: str, now: datetime | None = None) -> None:
@@ -299,7 +321,7 @@ class Accounts:
             row = conn.execute(
                 select(sessions.c.id.label("session_id"), accounts)
                 .join(accounts, accounts.c.id == sessions.c.account_id)
-                .where(sessions.c.token_hash == _digest(token), sessions.c.ended_at.is_(None))
+                .where(sessions.c.token_hash == digest(token), sessions.c.ended_at.is_(None))
             ).one_or_none()
         if row is None or row.password_hash is None:
             raise StorageError("Sign in again to change your password.")
@@ -355,18 +377,19 @@ class Accounts:
     # -- invitations -------------------------------------------------------------------------------
 
     def invite(self, email: str, name: str, city_id: int, role: Role, by: Actor, now: datetime | None = None) -> str:
-        """A one-time token for a link that lets the person set a password and join ``city_id`` as
-        ``role``; only the city's coordinators and network administrators may invite. No email is sent:
-        the link is passed on by hand. For an account that has a password, the link sets a new one."""
+        """A one-time token for a link that lets the person join ``city_id`` as ``role``; only the city's
+        coordinators and network administrators may invite. No email is sent: the link is passed on by
+        hand. A new person sets their password with it; someone who has an account already gives their
+        own password, so a link never lets anyone else choose it."""
         if not (may(by, Operation.MANAGE_CITY, city_id) or may(by, Operation.ADMINISTER)):
             raise NotAllowed("Only the city's coordinators can invite members.")
         now = now or _now()
-        account = self.find(email) or self.add(email, name, by.name)
+        account = self.invitable(email, name, by)
         token = secrets.token_urlsafe(32)
         with self._write() as conn:
             conn.execute(
                 insert(invitations).values(
-                    token_hash=_digest(token),
+                    token_hash=digest(token),
                     account_id=account.id,
                     city_id=city_id,
                     role=role.value,
@@ -378,33 +401,90 @@ class Accounts:
             self._audit(conn, by.name, "invitation.add", city_id=city_id, email=account.email, role=role.value)
         return token
 
-    def accept(self, token: str, password: str, now: datetime | None = None) -> Account:
-        """Use an invitation: set the password and join the city. A refused password leaves the link
-        usable; a used, expired or unknown link is refused in the same words."""
-        now = now or _now()
-        gone = "This invitation link is no longer valid; ask your coordinator for a new one."
+    def invitable(self, email: str, name: str, by: Actor) -> Account:
+        """The account an invitation to ``email`` is for, made now when there is none. An account that
+        signs in only through the city's identity provider takes its roles from there, not from a link."""
+        account = self.find(email)
+        if account is None:
+            return self.add(email, name, by.name)
         with self.engine.connect() as conn:
-            row = conn.execute(select(invitations).where(invitations.c.token_hash == _digest(token))).one_or_none()
-        if row is None or row.used_at is not None or utc(row.expires_at) < now:
-            raise StorageError(gone)
-        account = self.account(row.account_id)
-        if problem := password_problem(password, account.email):
-            raise StorageError(problem)
-        hashed = hash_password(password)
-        with self._write() as conn:
-            unused = invitations.c.id == row.id, invitations.c.used_at.is_(None)
-            taken = conn.execute(update(invitations).where(*unused).values(used_at=now)).rowcount
-            if taken != 1:  # the same link used twice at once: the second one loses
-                raise StorageError(gone)
-            conn.execute(
-                update(accounts)
-                .where(accounts.c.id == account.id)
-                .values(password_hash=hashed, password_changed_at=now)
+            row = conn.execute(select(accounts).where(accounts.c.id == account.id)).one()
+            invited = any(
+                conn.execute(select(table.c.id).where(table.c.account_id == account.id)).first()
+                for table in (invitations, round_invitations)
             )
-            self._end_sessions(conn, account.id, now, "password changed")
+        if row.stands_in or row.disabled_at is not None:
+            raise StorageError(f"The account of {account.email} cannot sign in, so it cannot be invited.")
+        if not account.has_password and not invited:
+            raise StorageError(
+                f"{account.email} signs in through the city's identity provider; their roles come from there."
+            )
+        return account
+
+    def _invitation(self, token: str, now: datetime) -> tuple[Any, bool]:
+        """The unused, unexpired invitation of ``token`` and whether it is a guest's link to a round."""
+        hashed = digest(token)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(invitations).where(invitations.c.token_hash == hashed)).one_or_none()
+            for_round = row is None
+            if for_round:
+                query = select(round_invitations).where(round_invitations.c.token_hash == hashed)
+                row = conn.execute(query).one_or_none()
+        if row is None or row.used_at is not None or utc(row.expires_at) < now:
+            raise StorageError("This invitation link is no longer valid; ask your coordinator for a new one.")
+        return row, for_round
+
+    def invitation(self, token: str, now: datetime | None = None) -> Invitation | None:
+        """What a one-time link is for, to word its page; None when it is no longer valid."""
+        try:
+            row, for_round = self._invitation(token, now or _now())
+        except StorageError:
+            return None
+        return Invitation(for_round=for_round, has_password=self.account(row.account_id).has_password)
+
+    def accept(self, token: str, password: str, now: datetime | None = None) -> Account:
+        """Use an invitation: a new person sets their password, someone with an account gives theirs;
+        then they join the city (a guest's link joins no city: it only lets them answer their round).
+        A refused password leaves the link usable; a used, expired or unknown link is refused in the
+        same words. Wrong passwords given here slow down like those given at sign-in."""
+        now = now or _now()
+        row, for_round = self._invitation(token, now)
+        account = self.account(row.account_id)
+        account_key = f"account:{account.email}"
+        hashed: str | None = None
+        if account.has_password:
+            with self.engine.connect() as conn:
+                wait = self._wait(conn, [account_key], now)
+                stored = conn.execute(select(accounts.c.password_hash).where(accounts.c.id == account.id)).scalar_one()
+            if wait > timedelta(0):
+                raise SignInRefused("Too many wrong passwords; wait a minute and try again.", wait)
+            if not verify_password(stored, password):
+                with self._write() as conn:
+                    conn.execute(insert(sign_in_failures).values(subject=account_key, at=now))
+                raise StorageError("That is not the password of your account. Give the password you sign in with.")
+        else:
+            if problem := password_problem(password, account.email):
+                raise StorageError(problem)
+            hashed = hash_password(password)
+        table = round_invitations if for_round else invitations
+        with self._write() as conn:
+            unused = table.c.id == row.id, table.c.used_at.is_(None)
+            if conn.execute(update(table).where(*unused).values(used_at=now)).rowcount != 1:
+                # the same link used twice at once: the second one loses
+                raise StorageError("This invitation link is no longer valid; ask your coordinator for a new one.")
+            if hashed is not None:
+                conn.execute(
+                    update(accounts)
+                    .where(accounts.c.id == account.id)
+                    .values(password_hash=hashed, password_changed_at=now)
+                )
+                self._end_sessions(conn, account.id, now, "password changed")
             who = _label(account.name, account.email)
-            self._audit(conn, who, "invitation.accept", city_id=row.city_id, email=account.email)
-            self._set_member(conn, account, row.city_id, Role(row.role), who)
+            if for_round:
+                self._store.audit(conn, who, "invitation.accept", new={"email": account.email, "round": row.round_id})
+            else:
+                self._audit(conn, who, "invitation.accept", city_id=row.city_id, email=account.email)
+                self._set_member(conn, account, row.city_id, Role(row.role), who)
         return self.account(account.id)
 
     # -- signing in --------------------------------------------------------------------------------
@@ -458,7 +538,7 @@ class Accounts:
                 conn.execute(update(accounts).where(accounts.c.id == row.id).values(password_hash=fresh))
             conn.execute(sign_in_failures.delete().where(sign_in_failures.c.subject == email_key))
             conn.execute(
-                insert(sessions).values(token_hash=_digest(token), account_id=row.id, created_at=now, last_seen_at=now)
+                insert(sessions).values(token_hash=digest(token), account_id=row.id, created_at=now, last_seen_at=now)
             )
             self._audit(conn, _label(row.name, row.email), "sign_in", address=address)
         return token
@@ -472,7 +552,7 @@ class Accounts:
             row = conn.execute(
                 select(sessions, accounts.c.disabled_at)
                 .join(accounts, accounts.c.id == sessions.c.account_id)
-                .where(sessions.c.token_hash == _digest(token))
+                .where(sessions.c.token_hash == digest(token))
             ).one_or_none()
         if row is None or row.ended_at is not None:
             return None
@@ -497,7 +577,7 @@ class Accounts:
         recorded in the audit trail, so it times out, and ends on sign-out, the same way."""
         now = now or _now()
         with self.engine.connect() as conn:
-            known = conn.execute(select(sessions.c.id).where(sessions.c.token_hash == _digest(key))).one_or_none()
+            known = conn.execute(select(sessions.c.id).where(sessions.c.token_hash == digest(key))).one_or_none()
         if known is not None:
             return self.session(key, now) is not None
         account = self.account(account_id)
@@ -505,7 +585,7 @@ class Accounts:
             with self._write() as conn:
                 conn.execute(
                     insert(sessions).values(
-                        token_hash=_digest(key), account_id=account_id, created_at=now, last_seen_at=now
+                        token_hash=digest(key), account_id=account_id, created_at=now, last_seen_at=now
                     )
                 )
                 self._audit(conn, _label(account.name, account.email), "sign_in", via="identity provider")
@@ -520,7 +600,7 @@ class Accounts:
             row = conn.execute(
                 select(sessions.c.id, accounts.c.name, accounts.c.email)
                 .join(accounts, accounts.c.id == sessions.c.account_id)
-                .where(sessions.c.token_hash == _digest(token), sessions.c.ended_at.is_(None))
+                .where(sessions.c.token_hash == digest(token), sessions.c.ended_at.is_(None))
             ).one_or_none()
             if row is None:
                 return

@@ -245,10 +245,24 @@ async def sign_out(request: Request) -> Response:
 
 
 def _invitation_page(request: Request, token: str, problem: str = "", status: int = 200) -> Response:
-    fields = _field("password", "Choose a password", "password", "new-password", hint=PASSWORD_HINT, first=True)
-    body, value = _form(f"/invitation?token={quote(token)}", fields, "Set my password and sign in", problem)
-    lead = '<p class="lead">You were invited to your city\'s self-assessment team. Choose a password to join.</p>'
-    return _page("Join your city's team", lead + body, status, value, _secure(request))
+    found = _accounts().invitation(token)
+    if found is not None and found.has_password:
+        fields = _field("password", "Your password", "password", "current-password", first=True)
+        button = "Sign in and join"
+        lead = "You have an account already: sign in with your own password to accept."
+    else:
+        fields = _field("password", "Choose a password", "password", "new-password", hint=PASSWORD_HINT, first=True)
+        button = "Set my password and sign in"
+        lead = "Choose a password to accept."
+    guest = found is not None and found.for_round
+    title = "Answer a workshop round" if guest else "Join your city's team"
+    why = (
+        "You were invited, as a guest, to answer one workshop round of a city's self-assessment."
+        if guest
+        else "You were invited to your city's self-assessment team."
+    )
+    body, value = _form(f"/invitation?token={quote(token)}", fields, button, problem)
+    return _page(title, f'<p class="lead">{why} {lead}</p>' + body, status, value, _secure(request))
 
 
 async def invitation(request: Request) -> Response:

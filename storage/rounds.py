@@ -15,6 +15,7 @@ anything is read out or written.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,12 +24,23 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from access.accounts import INVITATION_LIFETIME, Accounts, digest
 from access.roles import Actor, NotAllowed, Operation, may
 from questionnaire.model import Framework, Question
 from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer, utc
 from storage.errors import NotFound, StorageError
 from storage.store import Store
-from storage.tables import accounts, memberships, round_answers, round_decisions, round_participants, rounds
+from storage.tables import (
+    accounts,
+    assessments,
+    cities,
+    memberships,
+    round_answers,
+    round_decisions,
+    round_invitations,
+    round_participants,
+    rounds,
+)
 
 __all__ = ["ANSWER_STATUSES", "asked", "Dissent", "Round", "RoundAnswer", "Rounds", "MAX_NOTE", "MIN_RESPONDENTS"]
 
@@ -68,6 +80,9 @@ class Round:
     opened_at: datetime
     closed_at: datetime | None
     participants: tuple[Participant, ...]
+    facilitator_id: int | None = None
+    facilitator: str | None = None
+    """The member named to close the round and record its consensus, besides the coordinators."""
 
     @property
     def open(self) -> bool:
@@ -126,14 +141,29 @@ class Rounds:
             )
         ).one_or_none()
 
+    def _leads(self, row: Any, by: Actor, city_id: int | None) -> bool:
+        """Whether ``by`` leads the round: a coordinator of the city, or its named facilitator while
+        they are still a member."""
+        return may(by, Operation.MANAGE_ASSESSMENTS, city_id) or (
+            row.facilitator_id is not None and row.facilitator_id == by.account_id and may(by, Operation.READ, city_id)
+        )
+
     def _round(self, conn: Connection, row: Any, by: Actor, city_id: int) -> Round:
-        names = may(by, Operation.MANAGE_ASSESSMENTS, city_id) or row.names_shown
-        people = conn.execute(
+        names = self._leads(row, by, city_id) or row.names_shown
+        facilitator = (
+            conn.execute(select(accounts.c.name).where(accounts.c.id == row.facilitator_id)).scalar_one_or_none()
+            if row.facilitator_id is not None
+            else None
+        )
+        query = (
             select(round_participants, accounts.c.name)
             .join(accounts, accounts.c.id == round_participants.c.account_id)
             .where(round_participants.c.round_id == row.id)
             .order_by(round_participants.c.position)
-        ).all()
+        )
+        if not may(by, Operation.READ, city_id):  # a guest: of the others, not even that they exist
+            query = query.where(round_participants.c.account_id == by.account_id)
+        people = conn.execute(query).all()
         return Round(
             id=row.id,
             assessment_id=row.assessment_id,
@@ -153,6 +183,8 @@ class Rounds:
                 )
                 for p in people
             ),
+            facilitator_id=row.facilitator_id,
+            facilitator=facilitator,
         )
 
     def _visible(self, round_id: int, by: Actor) -> tuple[Any, AssessmentRecord, bool]:
@@ -216,9 +248,12 @@ class Rounds:
         themes: Sequence[str] = (),
         blind: bool = True,
         names_shown: bool = False,
+        facilitator: int | None = None,
     ) -> Round:
         """Open a round on a draft for ``respondents`` (account id → group label or None), members of
-        the city. Only the city's coordinators may; one round at a time per assessment."""
+        the city, with a ``facilitator`` (a member's account id) who may close it and record its
+        consensus besides the coordinators. Only the city's coordinators may; one round at a time per
+        assessment. Guests are invited once it is open (``invite_guest``)."""
         record = self._record(assessment_id)
         if not may(by, Operation.MANAGE_ASSESSMENTS, record.city_id):
             raise NotAllowed("Only the city's coordinators open workshop rounds.")
@@ -236,12 +271,15 @@ class Rounds:
             members = set(
                 conn.execute(
                     select(memberships.c.account_id).where(
-                        memberships.c.city_id == record.city_id, memberships.c.account_id.in_(list(groups))
+                        memberships.c.city_id == record.city_id,
+                        memberships.c.account_id.in_([*groups, facilitator or 0]),
                     )
                 ).scalars()
             )
             if strangers := sorted(set(groups) - members):
                 raise StorageError(f"Only members of the city take part; account(s) {strangers} are not.")
+            if facilitator is not None and facilitator not in members:
+                raise StorageError("The facilitator must be a member of the city.")
             if conn.execute(
                 select(rounds.c.id).where(rounds.c.assessment_id == assessment_id, rounds.c.closed_at.is_(None))
             ).first():
@@ -260,6 +298,7 @@ class Rounds:
                     names_shown=names_shown,
                     opened_by=by.name,
                     opened_at=now,
+                    facilitator_id=facilitator,
                 )
             )
             round_id = int(made.inserted_primary_key[0]) if made.inserted_primary_key else 0
@@ -276,17 +315,24 @@ class Rounds:
                 "round.open",
                 city_id=record.city_id,
                 assessment_id=assessment_id,
-                new={"round": number, "respondents": len(groups), "themes": sorted(set(themes)), "blind": blind},
+                new={
+                    "round": number,
+                    "respondents": len(groups),
+                    "themes": sorted(set(themes)),
+                    "blind": blind,
+                    "facilitator": facilitator,
+                },
             )
         return self.get(round_id, by)
 
     def close(self, round_id: int, by: Actor) -> Round:
-        """Close the round: its answers are frozen from now on (the city's coordinators)."""
+        """Close the round: its answers are frozen from now on (the city's coordinators or the round's
+        facilitator)."""
         with self.engine.connect() as conn:
             row = self._row(conn, round_id)
         record = self._record(row.assessment_id)
-        if not may(by, Operation.MANAGE_ASSESSMENTS, record.city_id):
-            raise NotAllowed("Only the city's coordinators close workshop rounds.")
+        if not self._leads(row, by, record.city_id):
+            raise NotAllowed("Only the city's coordinators and the round's facilitator close it.")
         with self._store.transaction() as conn:
             closed = conn.execute(
                 update(rounds)
@@ -299,6 +345,100 @@ class Rounds:
                 conn, by.name, "round.close", city_id=record.city_id, assessment_id=record.id, new={"round": row.number}
             )
         return self.get(round_id, by)
+
+    def leads(self, round_id: int, by: Actor) -> bool:
+        """Whether ``by`` may close the round and record its consensus."""
+        with self.engine.connect() as conn:
+            row = self._row(conn, round_id)
+        return self._leads(row, by, self._record(row.assessment_id).city_id)
+
+    def invite_guest(
+        self, round_id: int, email: str, name: str, group: str | None, by: Actor, now: datetime | None = None
+    ) -> str:
+        """A one-time link's token for a guest from a partner organisation to answer this open round,
+        and only this round: they join no city. Asking again for the same guest makes a new link and
+        ends the old one. Only the city's coordinators invite guests; a member of the city is chosen
+        as a respondent when the round is opened, not invited."""
+        now = now or _now()
+        with self.engine.connect() as conn:
+            row = self._row(conn, round_id)
+        record = self._record(row.assessment_id)
+        if not may(by, Operation.MANAGE_ASSESSMENTS, record.city_id):
+            raise NotAllowed("Only the city's coordinators invite guests to a round.")
+        if row.closed_at is not None:
+            raise StorageError("This round is closed: guests are invited while it is open.")
+        people = Accounts(self._store)
+        account = people.invitable(email, name, by)
+        label = (group or "").strip()[:80] or None
+        token = secrets.token_urlsafe(32)
+        with self._store.transaction() as conn:
+            if conn.execute(
+                select(memberships.c.id).where(
+                    memberships.c.account_id == account.id, memberships.c.city_id == record.city_id
+                )
+            ).first():
+                raise StorageError(
+                    f"{account.name} is a member of the city: members take part as respondents chosen when a "
+                    "round is opened, not as guests."
+                )
+            place = self._place(conn, round_id, account.id)
+            if place is None:
+                position = 1 + int(
+                    conn.execute(
+                        select(func.coalesce(func.max(round_participants.c.position), 0)).where(
+                            round_participants.c.round_id == round_id
+                        )
+                    ).scalar_one()
+                )
+                conn.execute(
+                    insert(round_participants).values(
+                        round_id=round_id, account_id=account.id, position=position, group_label=label, guest=True
+                    )
+                )
+            elif not place.guest:
+                raise StorageError(f"{account.name} takes part in this round already.")
+            conn.execute(
+                update(round_invitations)
+                .where(
+                    round_invitations.c.round_id == round_id,
+                    round_invitations.c.account_id == account.id,
+                    round_invitations.c.used_at.is_(None),
+                )
+                .values(used_at=now)
+            )
+            conn.execute(
+                insert(round_invitations).values(
+                    token_hash=digest(token),
+                    round_id=round_id,
+                    account_id=account.id,
+                    created_by=by.name,
+                    created_at=now,
+                    expires_at=now + INVITATION_LIFETIME,
+                )
+            )
+            self._store.audit(
+                conn,
+                by.name,
+                "round.guest",
+                city_id=record.city_id,
+                assessment_id=record.id,
+                new={"round": row.number, "email": account.email, "group": label},
+            )
+        return token
+
+    def mine(self, by: Actor) -> list[tuple[Round, str]]:
+        """The rounds ``by`` takes part in as a guest, newest first, each with the words that name it
+        ("Riverton: Assessment 2026"): all a guest sees of the city."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(rounds, cities.c.name.label("city_name"), assessments.c.title)
+                .join(round_participants, round_participants.c.round_id == rounds.c.id)
+                .join(assessments, assessments.c.id == rounds.c.assessment_id)
+                .join(cities, cities.c.id == assessments.c.city_id)
+                .where(round_participants.c.account_id == by.account_id, round_participants.c.guest.is_(True))
+                .order_by(rounds.c.opened_at.desc())
+            ).all()
+            return [(self._round(conn, row, by, 0), f"{row.city_name}: {row.title}") for row in found]
 
     # -- the respondent's answers ------------------------------------------------------------------
 
@@ -390,13 +530,12 @@ class Rounds:
     def progress(self, round_id: int, by: Actor) -> dict[int, int]:
         """How many questions each respondent has answered (by account id): counts only, which a blind
         round may show without showing any answer."""
-        self._visible(round_id, by)
+        _, record, _ = self._visible(round_id, by)
+        query = select(round_answers.c.account_id, func.count()).where(round_answers.c.round_id == round_id)
+        if not may(by, Operation.READ, record.city_id):  # a guest counts only their own
+            query = query.where(round_answers.c.account_id == by.account_id)
         with self.engine.connect() as conn:
-            found = conn.execute(
-                select(round_answers.c.account_id, func.count())
-                .where(round_answers.c.round_id == round_id)
-                .group_by(round_answers.c.account_id)
-            ).all()
+            found = conn.execute(query.group_by(round_answers.c.account_id)).all()
         return {account_id: int(count) for account_id, count in found}
 
     # -- the consensus -----------------------------------------------------------------------------
@@ -416,8 +555,8 @@ class Rounds:
         with self.engine.connect() as conn:
             row = self._row(conn, round_id)
         record = self._record(row.assessment_id)
-        if not may(by, Operation.MANAGE_ASSESSMENTS, record.city_id):
-            raise NotAllowed("Only the city's coordinators record a round's consensus.")
+        if not self._leads(row, by, record.city_id):
+            raise NotAllowed("Only the city's coordinators and the round's facilitator record its consensus.")
         if row.closed_at is None:
             raise StorageError("Close the round first: a consensus is recorded once everyone has answered.")
         if len(rationale) > MAX_RATIONALE or any(len(d.note) > MAX_NOTE or len(d.holder) > 120 for d in dissents):

@@ -30,6 +30,7 @@ __all__ = [
     "metadata",
     "round_answers",
     "round_decisions",
+    "round_invitations",
     "round_participants",
     "rounds",
     "sessions",
@@ -141,6 +142,8 @@ accounts = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("password_changed_at", DateTime(timezone=True)),
     Column("disabled_at", DateTime(timezone=True)),
+    # only stands for a respondent of a round brought in from a file: never signs in, never a member
+    Column("stands_in", Boolean, nullable=False, server_default=text("false")),
 )
 
 memberships = Table(
@@ -205,7 +208,24 @@ rounds = Table(
     Column("opened_at", DateTime(timezone=True), nullable=False),
     Column("closed_by", String(120)),
     Column("closed_at", DateTime(timezone=True)),
+    # a member of the city who may close the round and record its consensus, besides its coordinators
+    Column(
+        "facilitator_id", Integer, ForeignKey("accounts.id", ondelete="RESTRICT", name="rounds_facilitator_id_fkey")
+    ),
     UniqueConstraint("assessment_id", "number", name="one_number_per_round"),
+)
+
+round_invitations = Table(
+    "round_invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of a guest's one-time link's token
+    Column("round_id", Integer, ForeignKey("rounds.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="RESTRICT"), nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
 )
 
 round_participants = Table(

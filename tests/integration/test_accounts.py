@@ -174,6 +174,60 @@ def test_an_invitation_expires_after_a_week_and_only_coordinators_invite(people:
     assert people.find("fay@riverton.example") is None  # a refused invitation creates no account
 
 
+def test_an_invitation_to_someone_with_an_account_never_lets_the_inviter_choose_their_password(
+    people: Accounts, store: Store
+) -> None:
+    from access.roles import Actor
+
+    city = _city(store)
+    admin = people.add("root@network.example", "Root", "Set-up", password=GOOD, network_admin=True)
+    coordinator = Actor(account_id=99, name="Cleo", roles={city.id or 0: Role.COORDINATOR})
+    token = people.invite("root@network.example", "Root", city.id or 0, Role.VIEWER, coordinator, now=T0)
+    found = people.invitation(token, now=T0)
+    assert found is not None and found.has_password and not found.for_round
+    with pytest.raises(StorageError, match="not the password of your account"):
+        people.accept(token, "the coordinator's own choice", now=T0)
+    assert people.sign_in("root@network.example", GOOD, "10.0.0.1", now=T0)  # the real password still works
+    assert people.actor(admin.id).roles == {}
+    people.accept(token, GOOD, now=T0 + timedelta(minutes=1))  # the owner accepts with their own password
+    assert people.actor(admin.id).roles == {city.id: Role.VIEWER}
+
+
+def test_guessing_a_password_through_an_invitation_link_slows_down_like_signing_in(
+    people: Accounts, store: Store
+) -> None:
+    from access.accounts import FREE_FAILURES
+    from access.roles import Actor
+
+    city = _city(store)
+    _ana(people)
+    coordinator = Actor(account_id=99, name="Cleo", roles={city.id or 0: Role.COORDINATOR})
+    token = people.invite("ana.ruiz@riverton.example", "Ana", city.id or 0, Role.EDITOR, coordinator, now=T0)
+    for n in range(FREE_FAILURES):
+        with pytest.raises(StorageError, match="not the password"):
+            people.accept(token, f"guess number {n:04d}", now=T0)
+    with pytest.raises(SignInRefused, match="Too many"):
+        people.accept(token, GOOD, now=T0)  # even the right one waits now
+
+
+def test_an_account_of_the_identity_provider_cannot_be_given_a_password_by_invitation(
+    people: Accounts, store: Store
+) -> None:
+    from access.roles import Actor
+
+    city = _city(store)
+    people.add("pat@riverton.example", "Pat", "Set-up")  # signs in through the provider: no password
+    coordinator = Actor(account_id=99, name="Cleo", roles={city.id or 0: Role.COORDINATOR})
+    with pytest.raises(StorageError, match="identity provider"):
+        people.invite("pat@riverton.example", "Pat", city.id or 0, Role.VIEWER, coordinator, now=T0)
+    # someone invited before who has not set a password yet can be sent a new link
+    people.invite("dan@riverton.example", "Dan", city.id or 0, Role.VIEWER, coordinator, now=T0)
+    again = people.invite("dan@riverton.example", "Dan", city.id or 0, Role.EDITOR, coordinator, now=T0)
+    people.accept(again, GOOD, now=T0)
+    dan = people.find("dan@riverton.example")
+    assert dan is not None and people.actor(dan.id).roles == {city.id: Role.EDITOR}
+
+
 def test_a_long_name_and_email_still_fit_the_audit_trail_and_every_answer(people: Accounts, store: Store) -> None:
     from access.guard import GuardedStore
     from scoring.records import RecordedAnswer

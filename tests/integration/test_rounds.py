@@ -195,3 +195,91 @@ def test_a_respondent_removed_from_the_city_can_no_longer_answer_or_read_the_rou
         rounds.answer(made.id, "Q1.1", "level", 2, "", ana)
     with pytest.raises(NotAllowed):
         rounds.answers(made.id, ana)
+
+
+GUEST_PASSWORD = "a partner's long passphrase"
+
+
+def test_a_guest_answers_one_round_through_a_one_time_link_and_sees_nothing_else(
+    store: Store, team: dict[str, Any]
+) -> None:
+    from access.guard import GuardedStore
+
+    rounds, people = Rounds(store), Accounts(store)
+    cora = team["Cora"]
+    made = rounds.open_round(team["draft"], _ids(team, "Ana", "Ben"), cora, blind=False, names_shown=True)
+    rounds.answer(made.id, "Q1.1", "level", 1, "A member's note", team["Ana"])
+    token = rounds.invite_guest(made.id, "gus@youth-centre.example", "Gus", "Youth centre", cora)
+    found = people.invitation(token)
+    assert found is not None and found.for_round and not found.has_password
+    gus_account = people.accept(token, GUEST_PASSWORD)
+    gus = people.actor(gus_account.id)
+    assert gus.roles == {}  # joins no city
+    assert people.sign_in("gus@youth-centre.example", GUEST_PASSWORD, "10.0.0.9")
+
+    rounds.answer(made.id, "Q1.1", "level", 3, "From the youth centre", gus)
+    assert [(a.respondent.label, a.level) for a in rounds.answers(made.id, gus)] == [("Gus", 3)]
+    assert [p.label for p in rounds.get(made.id, gus).participants] == ["Gus"]  # not even who else answers
+    assert rounds.progress(made.id, gus) == {gus.account_id: 1}
+    with pytest.raises(NotAllowed):
+        rounds.decisions(made.id, gus)
+    guarded = GuardedStore(store, gus)
+    assert guarded.cities() == []
+    with pytest.raises(NotAllowed):
+        guarded.answers(team["draft"])
+    [(mine, named)] = rounds.mine(gus)
+    assert mine.id == made.id and named == "Riverton: Assessment 2026"
+    # the city's team sees the guest's answer beside the members', with the guest's group
+    given = rounds.answers(made.id, cora)
+    seen = {a.respondent.label: (a.level, a.respondent.group, a.respondent.guest) for a in given}
+    assert seen == {"Ana": (1, "social services", False), "Gus": (3, "Youth centre", True)}
+
+    rounds.close(made.id, cora)
+    assert [a.respondent.label for a in rounds.answers(made.id, gus)] == ["Gus"]  # after closing too
+    with pytest.raises(StorageError, match="no longer valid"):
+        people.accept(token, GUEST_PASSWORD)  # the link works once
+
+
+def test_a_guest_link_is_refused_to_all_but_coordinators_and_for_members_and_a_new_link_ends_the_old(
+    store: Store, team: dict[str, Any]
+) -> None:
+    rounds, people = Rounds(store), Accounts(store)
+    made = rounds.open_round(team["draft"], _ids(team, "Ana", "Ben"), team["Cora"])
+    for who in ("Ana", "Vic", "Lea"):
+        with pytest.raises(NotAllowed):
+            rounds.invite_guest(made.id, "gus@youth-centre.example", "Gus", None, team[who])
+    assert people.find("gus@youth-centre.example") is None
+    people.set_password(team["Dia"].account_id, GUEST_PASSWORD, "Set-up")
+    with pytest.raises(StorageError, match="is a member of the city"):
+        rounds.invite_guest(made.id, "dia@riverton.example", "Dia", None, team["Cora"])
+    first = rounds.invite_guest(made.id, "gus@youth-centre.example", "Gus", None, team["Cora"])
+    second = rounds.invite_guest(made.id, "gus@youth-centre.example", "Gus", None, team["Cora"])
+    with pytest.raises(StorageError, match="no longer valid"):
+        people.accept(first, GUEST_PASSWORD)
+    people.accept(second, GUEST_PASSWORD)
+    assert len(rounds.get(made.id, team["Cora"]).participants) == 3  # Gus once
+    rounds.close(made.id, team["Cora"])
+    with pytest.raises(StorageError, match="closed"):
+        rounds.invite_guest(made.id, "hal@youth-centre.example", "Hal", None, team["Cora"])
+
+
+def test_a_named_facilitator_closes_the_round_sees_names_and_records_the_consensus(
+    store: Store, team: dict[str, Any]
+) -> None:
+    rounds = Rounds(store)
+    dia, vic = team["Dia"], team["Vic"]
+    with pytest.raises(StorageError, match="facilitator must be a member"):
+        rounds.open_round(team["draft"], _ids(team, "Ana", "Ben"), team["Cora"], facilitator=team["Lea"].account_id)
+    made = rounds.open_round(team["draft"], _ids(team, "Ana", "Ben"), team["Cora"], facilitator=vic.account_id)
+    assert made.facilitator == "Vic" and rounds.leads(made.id, vic) and not rounds.leads(made.id, dia)
+    rounds.answer(made.id, "Q1.1", "level", 0, "", team["Ana"])
+    rounds.answer(made.id, "Q1.1", "level", 2, "", team["Ben"])
+    with pytest.raises(NotAllowed):
+        rounds.close(made.id, dia)
+    rounds.close(made.id, vic)
+    assert {a.respondent.label for a in rounds.answers(made.id, vic)} == {"Ana", "Ben"}  # names, as a lead
+    assert {a.respondent.label for a in rounds.answers(made.id, dia)} == {"Respondent 1", "Respondent 2"}
+    with pytest.raises(NotAllowed):
+        rounds.decide(made.id, RecordedAnswer(question_id="Q1.1", status="level", level=1), "", [], dia)
+    rounds.decide(made.id, RecordedAnswer(question_id="Q1.1", status="level", level=1), "Met in the middle", [], vic)
+    assert {a.question_id: a.level for a in store.answers(team["draft"])} == {"Q1.1": 1}
