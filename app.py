@@ -11,6 +11,7 @@ from app_pages.common import (
     incident,
     keep_place_in_url,
     md,
+    rounds,
     status_label,
 )
 from questionnaire.problems import problems_of
@@ -33,11 +34,19 @@ def show_incident(exc: BaseException) -> None:
 
 try:
     person = actor()  # asked of the database on every run: a session ended elsewhere ends here too
+    # a guest of a workshop round (invited from a partner organisation) belongs to no city
+    guest = person is not None and not person.roles and not person.network_admin and bool(rounds().mine(person))
 except Exception as exc:  # noqa: BLE001 - the store is out of reach: say so, show nothing else
     show_incident(exc)
     st.stop()
+account_page = st.Page(PAGES["account"], title="Your account", icon=":material/badge:", url_path="account")
 if person is None:
     pages = {"Start": [st.Page(PAGES["sign_in"], title="Sign in", icon=":material/login:", default=True)]}
+elif guest:
+    pages = {
+        "Start": [st.Page(PAGES["guest"], title="Your workshop round", icon=":material/groups:", default=True)],
+        "You": [account_page],
+    }
 else:
     pages = {
         "Start": [
@@ -58,7 +67,7 @@ else:
             st.Page(PAGES["framework"], title="Framework", icon=":material/menu_book:", url_path="framework"),
             st.Page(PAGES["practices"], title="Practices", icon=":material/lightbulb:", url_path="practices"),
         ],
-        "You": [st.Page(PAGES["account"], title="Your account", icon=":material/badge:", url_path="account")],
+        "You": [account_page],
     }
     if person.network_admin:
         pages["You"].insert(0, st.Page(PAGES["network"], title="Network", icon=":material/hub:", url_path="network"))
@@ -77,6 +86,8 @@ with st.sidebar:
     st.divider()
     if person is None:
         st.caption("Not signed in")
+    elif guest:
+        st.caption(f"Signed in as **{md(person.name)}** · guest")
     else:
         city, record = current_city(), current_assessment()
         st.caption(f"City: **{md(city.name)}**" if city else "No city chosen yet")

@@ -310,7 +310,7 @@ def _ask_secret(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _new_password(email: str) -> str:
+def _new_password(email: str, refused: str = "No account created") -> str:
     """Ask twice until the password meets the rules; it never goes on the command line."""
     from access.passwords import password_problem
 
@@ -324,7 +324,7 @@ def _new_password(email: str) -> str:
             errors.print("The two passwords differ.", highlight=False, markup=False)
             continue
         return password
-    errors.print("[red]No account created:[/red] no usable password was given.")
+    errors.print(f"[red]{escape(refused)}:[/red] no usable password was given.", highlight=False)
     raise typer.Exit(1)
 
 
@@ -356,6 +356,26 @@ def user_add(
         _refuse("No account created", exc)
     kind = "network administrator" if account.network_admin else "account"
     console.print(f"Created {kind} {account.id}: {account.name} <{account.email}>.", highlight=False, markup=False)
+
+
+@user_app.command("password")
+def user_password(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    db: DbOption = None,
+) -> None:
+    """Set a new password for an account whose owner forgot theirs; every session of it ends."""
+    from access.accounts import Accounts
+
+    people = Accounts(_open_store(db))
+    account = people.find(email)
+    if account is None:
+        _refuse("No password set", StorageError(f"There is no account for {email}."))
+    password = _new_password(account.email, "No password set")
+    try:
+        people.set_password(account.id, password, _actor())
+    except StorageError as exc:
+        _refuse("No password set", exc)
+    console.print(f"New password set for {account.email}; their sessions have ended.", highlight=False, markup=False)
 
 
 @user_app.command("first-run")

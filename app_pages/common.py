@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime, timezone
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
@@ -52,6 +53,7 @@ PAGES = {
     "questionnaire": "app_pages/questionnaire.py",
     "results": "app_pages/results.py",
     "workshop": "app_pages/workshop.py",
+    "guest": "app_pages/guest.py",
     "compare": "app_pages/compare.py",
     "report": "app_pages/report.py",
     "framework": "app_pages/framework.py",
@@ -216,6 +218,13 @@ def require_reading(city_id: int | None) -> None:
             "who needs them asks the city's coordinator to be added as a member."
         )
         st.stop()
+
+
+def invitation_link(token: str) -> str:
+    """The address of a one-time invitation link on this server, as the browser reached it."""
+    here = urlsplit(st.context.url or "")
+    origin = f"{here.scheme}://{here.netloc}" if here.netloc else ""
+    return f"{origin}/invitation?token={token}"
 
 
 def attempt(action: Callable[[], T], failure: str) -> T | None:

@@ -1,14 +1,12 @@
 """Members: who belongs to the chosen city with which role; coordinators invite people by a one-time
 link and change or remove roles."""
 
-from urllib.parse import urlsplit
-
 import pandas as pd
 import streamlit as st
 
 from access.roles import CITY_ROLES, Operation, Role
 from app_pages import identity
-from app_pages.common import PAGES, accounts, actor, allowed, attempt, current_city, md
+from app_pages.common import PAGES, accounts, actor, allowed, attempt, current_city, invitation_link, md
 
 LINK_KEY = "members_link"
 ROLE_HELP = {
@@ -48,8 +46,9 @@ if not manages:
 
 st.header("Invite a member")
 st.markdown(
-    "No email is sent: you get a link to pass on yourself. It works once, for seven days; the person "
-    "chooses a password through it. A new link for someone who forgot their password works the same way."
+    "No email is sent: you get a link to pass on yourself. It works once, for seven days; a new person "
+    "chooses a password through it, someone who has an account already accepts it with their own password. "
+    "A forgotten password is reset by the server's administrator."
 )
 with st.form("members_invite", clear_on_submit=True):
     email = st.text_input("Email", key="members_email", max_chars=254)
@@ -63,9 +62,7 @@ if invited:
         lambda: accounts().invite(email, name or email, city.id or 0, role, person), "The invitation was not made"
     )
     if token:
-        here = urlsplit(st.context.url or "")
-        origin = f"{here.scheme}://{here.netloc}" if here.netloc else ""
-        st.session_state[LINK_KEY] = (email.strip(), f"{origin}/invitation?token={token}")
+        st.session_state[LINK_KEY] = (email.strip(), invitation_link(token))
         st.rerun()
 if LINK_KEY in st.session_state:
     for_whom, link = st.session_state[LINK_KEY]

@@ -8,102 +8,30 @@ assessment's answer; the spread is shown beside it, never mixed into a score.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
-from access.roles import NotAllowed, Operation
-from app_pages.common import accounts, actor, allowed, attempt, md, remembered, require_assessment, rounds, store
+from access.roles import Operation
+from app_pages.common import (
+    accounts,
+    actor,
+    allowed,
+    attempt,
+    invitation_link,
+    md,
+    remembered,
+    require_assessment,
+    rounds,
+    store,
+)
+from app_pages.respondent import UNSURE, answer_round, key, level_label
 from questionnaire.model import Framework, Question, text_in
 from scoring.answers import Status
 from scoring.divergence import agreement, divergence_table, spread_of
 from scoring.records import AssessmentStatus, RecordedAnswer
-from storage.errors import StorageError
 from storage.rounds import Dissent, Round, RoundAnswer, asked
 
-UNSURE = {"dont_know": "Don't know", "not_my_area": "Not my area"}
 DISSENTS = 3
-
-
-def key(round_id: int, question_id: str, part: str) -> str:
-    return f"workshop_{round_id}_{question_id.replace('.', '-')}_{part}"
-
-
-def level_label(framework: Framework, question: Question, choice: Any) -> str:
-    if choice in UNSURE:
-        return UNSURE[choice]
-    return f"{choice} · {text_in(framework.level(int(choice)).name)}: {text_in(question.levels[int(choice)])}"
-
-
-def save(round_id: int, question_id: str) -> None:
-    """Save this respondent's answer to one question now (a widget callback)."""
-    choice = st.session_state.get(key(round_id, question_id, "answer"))
-    if choice is None:
-        return
-    note = st.session_state.get(key(round_id, question_id, "note"), "")
-    status, level = (choice, None) if choice in UNSURE else ("level", int(choice))
-    person = actor()
-    if person is None:
-        return
-    try:
-        saved = rounds().answer(
-            round_id,
-            question_id,
-            status,
-            level,
-            note,
-            person,
-            expected_version=st.session_state.get(key(round_id, question_id, "seen"), 0),
-        )
-    except (StorageError, NotAllowed) as exc:
-        st.session_state[key(round_id, question_id, "problem")] = f"Not saved: {exc} What you chose is still here."
-        return
-    st.session_state.pop(key(round_id, question_id, "problem"), None)
-    st.session_state[key(round_id, question_id, "seen")] = saved.version
-
-
-def answer_round(shown: Round, framework: Framework, mine: dict[str, RoundAnswer]) -> None:
-    """The respondent's own questions, saved as they answer."""
-    questions = asked(framework, shown.themes)
-    st.progress(len(mine) / len(questions), text=f"You have answered {len(mine)} of {len(questions)} questions")
-    st.caption(
-        "Answer as you see the city yourself; "
-        + ("nobody sees your answers until the round closes." if shown.blind else "the team sees answers as they come.")
-        + " Each choice is saved as soon as it is made."
-    )
-    for question in questions:
-        stored = mine.get(question.id)
-        seen = key(shown.id, question.id, "seen")
-        if stored is not None and st.session_state.get(seen) != stored.version:  # a reload or another tab
-            st.session_state[key(shown.id, question.id, "answer")] = (
-                stored.level if stored.status == "level" else stored.status
-            )
-            st.session_state[key(shown.id, question.id, "note")] = stored.note
-            st.session_state[seen] = stored.version
-        with st.container(border=True, key=key(shown.id, question.id, "box")):
-            st.markdown(f"**{question.id}** {text_in(question.text)}")
-            st.radio(
-                "Where does the city stand, as you see it?",
-                options=[0, 1, 2, 3, 4, *UNSURE],
-                format_func=lambda c, q=question: level_label(framework, q, c),
-                key=key(shown.id, question.id, "answer"),
-                index=None,
-                on_change=save,
-                args=(shown.id, question.id),
-            )
-            st.text_area(
-                "Why (optional; the team reads it when the round closes)",
-                key=key(shown.id, question.id, "note"),
-                on_change=save,
-                args=(shown.id, question.id),
-                height=68,
-            )
-            problem = st.session_state.get(key(shown.id, question.id, "problem"))
-            if problem:
-                st.error(md(problem))
-            elif stored is not None:
-                st.caption(":material/check_circle: Saved")
 
 
 def open_form(record_id: int, city_id: int, framework: Framework) -> None:
@@ -135,18 +63,57 @@ def open_form(record_id: int, city_id: int, framework: Framework) -> None:
             "Blind: nobody sees others' answers until the round closes", value=True, key="workshop_blind"
         )
         names = st.checkbox(
-            "Show respondents' names to the team (otherwise only to coordinators)", key="workshop_names"
+            "Show respondents' names to the team (otherwise only to coordinators and the facilitator)",
+            key="workshop_names",
+        )
+        facilitator = st.selectbox(
+            "Facilitator (optional): closes the round and records the consensus, besides the coordinators",
+            options=list(by_id),
+            index=None,
+            format_func=lambda i: f"{by_id[i].name} ({by_id[i].role.value})",
+            key="workshop_facilitator",
         )
         opened = st.form_submit_button("Open the round", type="primary")
     if opened:
         labels = [line.strip() or None for line in groups.splitlines()]
         respondents = {a: (labels[n] if n < len(labels) else None) for n, a in enumerate(chosen)}
         made = attempt(
-            lambda: rounds().open_round(record_id, respondents, person, themes, blind, names),
+            lambda: rounds().open_round(record_id, respondents, person, themes, blind, names, facilitator),
             "The round was not opened",
         )
         if made:
             st.rerun()
+
+
+def guest_form(shown: Round) -> None:
+    """The coordinator's form to invite a guest from a partner organisation to the open round."""
+    person = actor()
+    link_key = f"workshop_guest_link_{shown.id}"
+    with st.expander("Invite a guest from a partner organisation", icon=":material/person_add:"):
+        st.caption(
+            "A guest answers this round only and sees nothing else of the city: not the other answers, "
+            "not the results. No email is sent: you get a one-time link (valid a week) to pass on."
+        )
+        with st.form(f"workshop_guest_{shown.id}", clear_on_submit=True):
+            email = st.text_input("Email", max_chars=254, key=f"workshop_guest_email_{shown.id}")
+            name = st.text_input("Name", max_chars=120, key=f"workshop_guest_name_{shown.id}")
+            group = st.text_input(
+                "Organisation (the group their answers are shown in)",
+                max_chars=80,
+                key=f"workshop_guest_group_{shown.id}",
+            )
+            invited = st.form_submit_button("Make a guest link")
+        if invited and person is not None:
+            token = attempt(
+                lambda: rounds().invite_guest(shown.id, email, name or email, group, person),
+                "The guest was not invited",
+            )
+            if token:
+                st.session_state[link_key] = (email.strip(), invitation_link(token))
+        if link_key in st.session_state:
+            for_whom, link = st.session_state[link_key]
+            st.success(f"Guest link for {md(for_whom)} (shown once; copy it now):", icon=":material/link:")
+            st.code(link, language=None)
 
 
 def answers_frame_of(answers: list[RoundAnswer]) -> pd.DataFrame:
@@ -234,10 +201,12 @@ chosen = st.selectbox(
 shown = next(r for r in all_rounds if r.id == chosen)
 answers = rounds().answers(shown.id, person)
 takes_part = any(p.account_id == person.account_id for p in shown.participants)
+leads = rounds().leads(shown.id, person)  # a coordinator, or the round's facilitator
 progress = rounds().progress(shown.id, person)
 total = len(asked(framework, shown.themes))
 st.caption(
     f"Opened by {md(shown.opened_by)} · "
+    + (f"facilitated by {md(shown.facilitator)} · " if shown.facilitator else "")
     + ("blind" if shown.blind else "answers visible as they come")
     + " · "
     + " · ".join(f"{md(p.label)}: {progress.get(p.account_id, 0)} of {total}" for p in shown.participants)
@@ -249,7 +218,9 @@ if shown.open:
         answer_round(
             shown, framework, {a.question_id: a for a in answers if a.respondent.account_id == person.account_id}
         )
-    closing = coordinates and st.button("Close the round", key="workshop_close", icon=":material/lock:")
+    if coordinates:
+        guest_form(shown)
+    closing = leads and st.button("Close the round", key="workshop_close", icon=":material/lock:")
     if closing and attempt(lambda: rounds().close(shown.id, person), "The round was not closed"):
         st.rerun()
     if shown.blind:
@@ -332,7 +303,7 @@ if decision:
             + ("" if dissent.level is None else f" (level {dissent.level})")
             + (f": {md(dissent.note)}" if dissent.note else "")
         )
-deciding = coordinates and not shown.open and record.status is AssessmentStatus.DRAFT
+deciding = leads and not shown.open and record.status is AssessmentStatus.DRAFT
 if deciding:
     current = {a.question_id: a for a in store().answers(record.id or 0)}
     decide_form(shown, framework, question, current.get(picked))

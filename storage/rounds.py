@@ -205,6 +205,11 @@ class Rounds:
         with self.engine.connect() as conn:
             return self._round(conn, row, by, record.city_id or 0)
 
+    def framework(self, round_id: int, by: Actor) -> Framework:
+        """The framework version the round's questions come from (for its respondents, guests too)."""
+        _, record, _ = self._visible(round_id, by)
+        return self._store.framework_of(record)
+
     def of(self, assessment_id: int, by: Actor) -> list[Round]:
         """The rounds of an assessment, oldest first (the city's readers; a respondent sees theirs)."""
         record = self._record(assessment_id)

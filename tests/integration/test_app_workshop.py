@@ -113,3 +113,61 @@ def test_home_tells_a_respondent_of_an_open_round_and_takes_them_to_it(app_store
     assert "You are a respondent in workshop round 1" in as_read(" ".join(i.value for i in at.info))
     at.button(key=f"home_round_{made.id}").click().run()
     assert not at.exception and "Your answers" in [h.value for h in at.header]
+
+
+def test_a_guest_sees_only_their_round_and_their_own_answers(app_store: Store, draft: int) -> None:
+    people, rounds = Accounts(app_store), Rounds(app_store)
+    cora, ana, ben = (
+        people.find(e)
+        for e in ("cora.lead@riverton.example", "ana.ruiz@riverton.example", "ben.okafor@riverton.example")
+    )
+    assert cora is not None and ana is not None and ben is not None
+    lead = people.actor(cora.id)
+    made = rounds.open_round(draft, {ana.id: None, ben.id: None}, lead, themes=["T4"], blind=False, names_shown=True)
+    rounds.answer(made.id, "Q4.2", "level", 1, "A member's private reasoning", people.actor(ana.id))
+    rounds.invite_guest(made.id, "gus.guest@riverton.example", "Gus Guest", "Youth centre", lead)
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    sign_in_app(at, app_store, "Gus Guest", roles={})
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Your workshop round"
+    links = [link.proto.label for link in at.get("page_link")]
+    assert links == ["Your workshop round", "Your account"]  # no Home, results, reports or city pages
+    shown = as_read(" ".join(m.value for m in at.markdown))
+    assert "Riverton: Assessment 2026" in shown and "private reasoning" not in shown and "Ana" not in shown
+    at.radio(key=key(made.id, "Q4.2", "answer")).set_value(3).run()
+    assert not at.error, [e.value for e in at.error]
+    gus = people.find("gus.guest@riverton.example")
+    assert gus is not None
+    assert [(a.question_id, a.level) for a in rounds.answers(made.id, people.actor(gus.id))] == [("Q4.2", 3)]
+    for page in ("app_pages/results.py", "app_pages/report.py", "app_pages/workshop.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)  # the app registers no other page for a guest
+
+
+def test_a_named_facilitator_closes_the_round_and_records_the_consensus(app_store: Store, draft: int) -> None:
+    people = Accounts(app_store)
+    ana, ben = (people.find(e) for e in ("ana.ruiz@riverton.example", "ben.okafor@riverton.example"))
+    assert ana is not None and ben is not None
+    cora = workshop(app_store, draft, "Cora Lead")
+    cora.multiselect(key="workshop_themes").set_value(["T4"])
+    cora.multiselect(key="workshop_respondents").set_value([ana.id])
+    cora.selectbox(key="workshop_facilitator").set_value(ben.id)
+    cora.button(key="FormSubmitter:workshop_open-Open the round").click().run()
+    assert "at least 2 respondents" in " ".join(e.value for e in cora.error)  # refused, nothing opened
+    cora.multiselect(key="workshop_respondents").set_value([ana.id, ben.id])
+    cora.button(key="FormSubmitter:workshop_open-Open the round").click().run()
+    (made,) = Rounds(app_store).of(draft, people.actor(ana.id))
+    assert made.facilitator == "Ben Okafor"
+    Rounds(app_store).answer(made.id, "Q4.2", "level", 2, "", people.actor(ana.id))
+
+    assert not workshop(app_store, draft, "Ana Ruiz").button  # a respondent, not the facilitator: no close
+    ben_page = workshop(app_store, draft, "Ben Okafor")
+    assert "facilitated by Ben Okafor" in ben_page.caption[0].value
+    ben_page.button(key="workshop_close").click().run()
+    ben_page = workshop(app_store, draft, "Ben Okafor")
+    ben_page.selectbox(key=key(made.id, "Q4.2", "consensus")).set_value(2)
+    ben_page.button(key=f"FormSubmitter:{key(made.id, 'Q4.2', 'decide')}-Record the consensus").click().run()
+    assert not ben_page.error, [e.value for e in ben_page.error]
+    assert [(a.question_id, a.level) for a in app_store.answers(draft)] == [("Q4.2", 2)]

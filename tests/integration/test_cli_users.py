@@ -95,3 +95,17 @@ def test_first_run_says_how_the_first_account_is_made_until_one_exists(sqlite_ur
     assert account is not None and account.network_admin and not account.has_password
     later = _cli("user", "first-run", "--db", sqlite_url)
     assert "sign in with your email" in later.stdout and "No account" not in later.stdout
+
+
+def test_the_administrator_replaces_a_forgotten_password_and_the_old_one_stops_working(sqlite_url: str) -> None:
+    _cli("user", "add", "ana@riverton.example", "--name", "Ana", "--db", sqlite_url, stdin=f"{GOOD}\n{GOOD}\n")
+    fresh = "a brand new passphrase"
+    changed = _cli("user", "password", "ANA@riverton.example", "--db", sqlite_url, stdin=f"{fresh}\n{fresh}\n")
+    assert changed.returncode == 0, changed.stderr
+    assert "New password set for ana@riverton.example" in changed.stdout and fresh not in changed.stdout
+    people = Accounts(Store.open(sqlite_url, load_frameworks()))
+    assert people.sign_in("ana@riverton.example", fresh, "127.0.0.1")
+    nobody = _cli("user", "password", "nobody@riverton.example", "--db", sqlite_url)
+    assert nobody.returncode == 1 and "There is no account" in nobody.stderr and "Traceback" not in nobody.stderr
+    weak = _cli("user", "password", "ana@riverton.example", "--db", sqlite_url, stdin="short\nshort\nshort\n")
+    assert weak.returncode == 1 and "No password set" in weak.stderr
