@@ -226,3 +226,33 @@ def test_the_sign_in_pages_pass_axe_also_with_a_problem_shown(
     problems += violations(page, axe_source, "first account · gone")
     context.close()
     assert problems == []
+
+
+def test_a_guests_link_and_their_round_pass_axe(
+    app_url: str, app_db: str, browser, axe_source: str, new_draft: tuple[Framework, Store, int, int]
+) -> None:
+    from storage.rounds import Rounds
+
+    framework, store, city, draft = new_draft
+    people = Accounts(store)
+    lead = people.add(f"cleo.{city}@riverton.example", "Cleo", "x", password=PASSWORD)
+    people.add_member(lead.id, city, Role.COORDINATOR, "x")
+    helpers = []
+    for n in (1, 2):
+        helper = people.add(f"member{n}.{city}@riverton.example", f"Member {n}", "x", password=PASSWORD)
+        people.add_member(helper.id, city, Role.EDITOR, "x")
+        helpers.append(helper.id)
+    rounds = Rounds(store)
+    made = rounds.open_round(draft, dict.fromkeys(helpers), people.actor(lead.id), themes=[framework.themes[0].id])
+    token = rounds.invite_guest(made.id, f"gus.{city}@partner.example", "Gus", "Partner", people.actor(lead.id))
+    context = browser.new_context(bypass_csp=True)  # the link's page forbids scripts; axe's is let in here only
+    page = context.new_page()
+    page.goto(f"{app_url}/invitation?token={token}")
+    problems = violations(page, axe_source, "guest link")
+    page.get_by_label("Choose a password").fill("a partner's long passphrase")
+    page.get_by_role("button", name="Set my password and sign in").click()
+    expect(page.get_by_role("heading", name="Your workshop round")).to_be_visible(timeout=30_000)
+    settle(page)
+    problems += violations(page, axe_source, "guest · their round")
+    context.close()
+    assert problems == []

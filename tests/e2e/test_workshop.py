@@ -76,3 +76,58 @@ def test_three_respondents_answer_blind_and_the_coordinator_records_a_consensus_
     assert [(a.question_id, a.level) for a in store.answers(draft)] == [(question.id, 2)]
     rationale, dissents, _ = Rounds(store).decisions(made.id, people.actor(ana.id))[question.id]
     assert rationale == "Most cases follow the route" and [d.holder for d in dissents] == ["Social services"]
+
+
+def test_a_guest_accepts_a_one_time_link_answers_the_round_and_reaches_nothing_else(
+    app_url: str, app_db: str, new_draft: tuple[Framework, Store, int, int], browser
+) -> None:
+    framework, store, city, draft = new_draft
+    question = framework.themes[0].questions[0]
+    add_person(app_db)
+    people = Accounts(store)
+    ana = people.find("ana.ruiz@riverton.example")
+    assert ana is not None
+    lead = people.actor(ana.id)
+    members = {}
+    for name in ("Mia Torres", "Omar Diallo"):
+        email = f"{name.split()[0].lower()}.{city}@riverton.example"
+        account = people.find(email) or people.add(email, name, "Set-up", password=PASSWORD)
+        people.add_member(account.id, city, Role.EDITOR, "Set-up")
+        members[account.id] = None
+    rounds = Rounds(store)
+    made = rounds.open_round(draft, members, lead, themes=[framework.themes[0].id], blind=False, names_shown=True)
+    rounds.answer(made.id, question.id, "level", 1, "A member's own reasoning", people.actor(next(iter(members))))
+    email = f"gus.{city}@youth-centre.example"
+    token = rounds.invite_guest(made.id, email, "Gus Guest", "Youth centre", lead)
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        guest = context.new_page()
+        guest.goto(f"{app_url}/invitation?token={token}")
+        expect(guest.get_by_role("heading", name="Answer a workshop round")).to_be_visible()
+        guest.get_by_label("Choose a password").fill("a partner's long passphrase")
+        guest.get_by_role("button", name="Set my password and sign in").click()
+        expect(guest.get_by_role("heading", name="Your workshop round")).to_be_visible(timeout=30_000)
+        box = guest.locator(f'[class*="st-key-workshop_{made.id}_{question.id.replace(".", "-")}_box"]')
+        box.get_by_text(level_label(framework, question, 3), exact=True).click()
+        expect(box.get_by_text("Saved")).to_be_visible(timeout=30_000)
+        settle(guest)
+        seen = guest.locator("body").inner_text()
+        assert "A member's own reasoning" not in seen and "Mia Torres" not in seen
+        links = guest.get_by_role("navigation", name="App pages").get_by_role("link").all_inner_texts()
+        assert [link.split("\n")[-1] for link in links] == ["Your workshop round", "Your account"]  # icon, name
+        for typed in ("results", "report", "workshop", "questionnaire"):  # another page's address, typed
+            guest.goto(f"{app_url}/{typed}?city={city}&assessment={draft}")
+            expect(guest.get_by_role("heading", name="Your workshop round")).to_be_visible(timeout=30_000)
+            settle(guest)
+            assert "A member's own reasoning" not in guest.locator("body").inner_text()
+        again = context.new_page()
+        again.goto(f"{app_url}/invitation?token={token}")  # the link worked once
+        again.get_by_label("Choose a password").fill("another long passphrase")
+        again.get_by_role("button", name="Set my password and sign in").click()
+        expect(again.get_by_role("alert")).to_contain_text("no longer valid")
+    finally:
+        context.close()
+    gus = people.find(email)
+    assert gus is not None
+    assert [(a.question_id, a.level) for a in rounds.answers(made.id, people.actor(gus.id))] == [(question.id, 3)]
