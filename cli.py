@@ -497,7 +497,10 @@ def export(
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="json (portable), csv or xlsx.")] = ExportFormat.JSON,
     table: Annotated[
-        str, typer.Option("--table", help="For csv: answers, theme_scores, gaps or priorities.")
+        str,
+        typer.Option(
+            "--table", help="For csv: answers, theme_scores, gaps, priorities, workshop_answers or workshop_consensus."
+        ),
     ] = "answers",
     db: DbOption = None,
 ) -> None:

@@ -221,19 +221,19 @@ class GuardedStore:
 
     def export_json(self, assessment_id: int) -> bytes:
         self._city_of(assessment_id, Operation.READ)
-        return export_json(self.store, assessment_id)
+        return export_json(self.store, assessment_id, self.actor)
 
     def export_tables(self, assessment_id: int) -> dict[str, Any]:
         self._city_of(assessment_id, Operation.READ)
-        return export_tables(self.store, assessment_id)
+        return export_tables(self.store, assessment_id, self.actor)
 
     def export_csv(self, assessment_id: int, table: str = "answers") -> bytes:
         self._city_of(assessment_id, Operation.READ)
-        return export_csv(self.store, assessment_id, table)
+        return export_csv(self.store, assessment_id, table, self.actor)
 
     def export_xlsx(self, assessment_id: int) -> bytes:
         self._city_of(assessment_id, Operation.READ)
-        return export_xlsx(self.store, assessment_id)
+        return export_xlsx(self.store, assessment_id, self.actor)
 
     def import_answers_csv(self, assessment_id: int, data: bytes, replace: bool = False) -> int:
         self._city_of(assessment_id, Operation.ANSWER)

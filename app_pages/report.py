@@ -50,6 +50,8 @@ TABLE_LABELS = {
     "theme_scores": "Theme scores",
     "gaps": "Gaps against the targets",
     "priorities": "Priorities",
+    "workshop_answers": "Workshop rounds: each respondent's answers",
+    "workshop_consensus": "Workshop rounds: consensus and dissent",
 }
 
 
@@ -170,8 +172,8 @@ else:
 st.header("The assessment's data")
 st.markdown(
     "The assessment file (.json) holds everything needed to move the assessment to another installation "
-    "or keep it safe; it carries a check that shows whether it was changed. The tables are for people: "
-    "open them in a spreadsheet."
+    "or keep it safe, its closed workshop rounds included; it carries a check that shows whether it was "
+    "changed. The tables are for people: open them in a spreadsheet."
 )
 left, middle, right = st.columns(3)
 with left:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -17,7 +18,7 @@ from scoring.matching import Peer
 from scoring.records import AssessmentRecord, AssessmentStatus
 from scoring.scores import theme_scores
 from scoring.summary import summarise
-from storage.portable import PortableFile
+from storage.portable import PortableFile, PortableRound
 from storage.rounds import Rounds
 from storage.store import Store
 
@@ -124,23 +125,22 @@ def context_from_store(
         peers=peers_from_store(store, framework, city.id),
         generated_at=now or datetime.now(UTC),
         variant=variant,
-        workshop=_round_facts(store, assessment_id),
+        workshop=_round_facts(Rounds(store).portable(assessment_id)),
     )
 
 
-def _round_facts(store: Store, assessment_id: int) -> RoundFacts | None:
-    """The latest closed workshop round of the assessment, for its report."""
-    found = Rounds(store).latest_closed(assessment_id)
-    if found is None:
+def _round_facts(carried: Sequence[PortableRound]) -> RoundFacts | None:
+    """The latest closed workshop round, for the report: no respondent's name is in it."""
+    if not carried:
         return None
-    number, respondents, answers, decisions = found
+    last = max(carried, key=lambda r: r.number)
     return RoundFacts(
-        number=number,
-        respondents=respondents,
-        answers=answers,
+        number=last.number,
+        respondents=len(last.respondents),
+        answers=[(a.question_id, a.respondent, a.status, a.level) for a in last.answers],
         decisions={
-            q: (rationale, [DissentRow(holder=d.holder, level=d.level, note=d.note) for d in dissents])
-            for q, (rationale, dissents) in decisions.items()
+            d.question_id: (d.rationale, [DissentRow(holder=x.holder, level=x.level, note=x.note) for x in d.dissents])
+            for d in last.decisions
         },
     )
 
@@ -165,4 +165,5 @@ def context_from_file(
         library=practice_library(framework.id, framework.version),
         generated_at=now or datetime.now(UTC),
         variant=variant,
+        workshop=_round_facts(file.rounds),
     )

@@ -15,10 +15,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, Self
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from questionnaire.problems import Place, problem_sentences
 from scoring.answers import Evidence, Status
@@ -44,7 +54,12 @@ __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "MAX_FILE_BYTES",
+    "PortableDecision",
+    "PortableDissent",
     "PortableFile",
+    "PortableRespondent",
+    "PortableRound",
+    "PortableRoundAnswer",
     "digest_of",
     "dump_portable",
     "portable_schema",
@@ -52,9 +67,15 @@ __all__ = [
 ]
 
 FORMAT_NAME: Final = "city-cohesion-assessment"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
+"""The newest format version: 2 carries workshop rounds. A file without rounds is still written as
+version 1, byte for byte as before, so older copies of the product read it."""
+READABLE_VERSIONS: Final = (1, 2)
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ANSWERS = 2_000
+MAX_ROUNDS = 20
+MAX_RESPONDENTS = 200
+MAX_ROUND_ANSWERS = 20_000
 MAX_DIGITS = 30
 """No honest number in an assessment file is longer than this (levels, targets, years)."""
 
@@ -71,6 +92,9 @@ BEYOND_SCHEMA: Final = (
     "question ids, theme ids in targets and the city's challenges must exist in the installed framework version "
     "(or be mapped by its crosswalk), and 'not_applicable' must be allowed for that question",
     "each question is answered at most once; the file is at most 5 MB",
+    "only format version 2 carries workshop rounds; in a round, respondents' positions and rounds' numbers "
+    "are unique, every answer is given by one of the round's respondents, once per question, and only to "
+    "the round's themes, each question has at most one consensus, and a round closes after it opened",
 )
 """What ``read_portable`` and the import check that JSON Schema cannot say; listed in the schema."""
 
@@ -142,6 +166,105 @@ class PortableAnswer(_Part):
     carried_over: bool = False
 
 
+RoundStatus = Literal["level", "dont_know", "not_my_area"]
+"""A respondent's answer in a round: a level, "don't know" or "not my area"."""
+Level = Annotated[int, Field(ge=0, le=4)]
+
+
+def _level_fits(status: str, level: int | None) -> None:
+    if (status == "level") != (level is not None):
+        raise ValueError(f"an answer with status 'level' has a level, other statuses have none (here '{status}')")
+
+
+class PortableRespondent(_Part):
+    """A respondent of a round: their place, and their name as the exporter could see it ("Respondent 2"
+    where names were not shown). No e-mail address leaves the city."""
+
+    position: Annotated[int, Field(ge=1, le=MAX_RESPONDENTS)]
+    name: Name
+    group: Annotated[str, Field(max_length=80)] | None = None
+    guest: bool = False
+
+
+class PortableRoundAnswer(_Part):
+    """One respondent's answer to one question of a round."""
+
+    respondent: Annotated[int, Field(ge=1, le=MAX_RESPONDENTS)]
+    question_id: Annotated[str, Field(min_length=1, max_length=64)]
+    status: RoundStatus
+    level: Level | None = None
+    note: Note = ""
+    saved_at: FileMoment
+
+    @model_validator(mode="after")
+    def _level_with_status(self) -> Self:
+        _level_fits(self.status, self.level)
+        return self
+
+
+class PortableDissent(_Part):
+    """A view the consensus did not adopt: who holds it, the level they hold, and why."""
+
+    holder: Name
+    level: Level | None = None
+    note: Note = ""
+
+
+class PortableDecision(_Part):
+    """The consensus a round recorded on one question, with its rationale and dissent."""
+
+    question_id: Annotated[str, Field(min_length=1, max_length=64)]
+    status: Status
+    level: Level | None = None
+    rationale: Note = ""
+    dissents: tuple[PortableDissent, ...] = Field(default=(), max_length=20)
+    decided_by: ShortText = ""
+    decided_at: FileMoment
+
+    @model_validator(mode="after")
+    def _level_with_status(self) -> Self:
+        _level_fits(self.status.value, self.level)
+        return self
+
+
+class PortableRound(_Part):
+    """A closed workshop round: who answered what apart, and the consensus recorded afterwards. Only
+    closed rounds travel, so no answer of a blind round leaves before the round is over."""
+
+    number: Annotated[int, Field(ge=1, le=1_000)]
+    themes: tuple[Annotated[str, Field(min_length=1, max_length=64)], ...] = Field(default=(), max_length=50)
+    blind: bool
+    names_shown: bool
+    opened_by: ShortText = ""
+    opened_at: FileMoment
+    closed_by: ShortText = ""
+    closed_at: FileMoment
+    respondents: list[PortableRespondent] = Field(min_length=2, max_length=MAX_RESPONDENTS)
+    answers: list[PortableRoundAnswer] = Field(default_factory=list, max_length=MAX_ROUND_ANSWERS)
+    decisions: list[PortableDecision] = Field(default_factory=list, max_length=MAX_ANSWERS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.closed_at < self.opened_at:
+            raise ValueError("the round closes (closed_at) before it opened (opened_at)")
+        positions = [r.position for r in self.respondents]
+        if len(set(positions)) < len(positions):
+            raise ValueError("two respondents have the same position")
+        given: set[tuple[int, str]] = set()
+        for answer in self.answers:
+            if answer.respondent not in positions:
+                raise ValueError(
+                    f"an answer is given by respondent {answer.respondent}, who is not one of the round's respondents"
+                )
+            if (answer.respondent, answer.question_id) in given:
+                raise ValueError(f"respondent {answer.respondent} answers {answer.question_id} more than once")
+            given.add((answer.respondent, answer.question_id))
+        decided = [d.question_id for d in self.decisions]
+        if len(set(decided)) < len(decided):
+            raise ValueError("a question has more than one consensus")
+        return self
+
+
 class Integrity(_Part):
     """The SHA-256 of the file's content without this block (see ``digest_of``)."""
 
@@ -153,12 +276,23 @@ class PortableFile(_Part):
     """A whole portable assessment file."""
 
     format: Literal["city-cohesion-assessment"] = FORMAT_NAME
-    format_version: Literal[1] = FORMAT_VERSION
+    format_version: Literal[1, 2] = FORMAT_VERSION
     framework: FrameworkRef
     city: PortableCity
     assessment: PortableAssessment
     answers: list[PortableAnswer] = Field(max_length=MAX_ANSWERS)
+    rounds: list[PortableRound] = Field(default_factory=list, max_length=MAX_ROUNDS)
+    """The assessment's closed workshop rounds (format version 2)."""
     integrity: Integrity
+
+    @model_validator(mode="after")
+    def _rounds_in_version_two(self) -> Self:
+        if self.rounds and self.format_version < 2:
+            raise ValueError("rounds: workshop rounds are carried only by format version 2")
+        numbers = [r.number for r in self.rounds]
+        if len(set(numbers)) < len(numbers):
+            raise ValueError("rounds: two rounds have the same number")
+        return self
 
     def city_profile(self) -> City:
         """The file's city as the core's ``City`` (not yet stored, so no id)."""
@@ -191,11 +325,13 @@ def dump_portable(
     city: City,
     assessment: AssessmentRecord,
     answers: list[RecordedAnswer],
+    rounds: Sequence[PortableRound] = (),
 ) -> bytes:
-    """The portable file's bytes: always the same bytes for the same content."""
+    """The portable file's bytes: always the same bytes for the same content. Without ``rounds`` the
+    file is format version 1, as it always was; with them, version 2."""
     content: dict[str, Any] = {
         "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION if rounds else 1,
         "framework": {"id": framework_id, "version": framework_version},
         "city": PortableCity(**city.model_dump(exclude={"id"})).model_dump(mode="json"),
         "assessment": PortableAssessment(
@@ -206,6 +342,8 @@ def dump_portable(
             for a in answers
         ],
     }
+    if rounds:
+        content["rounds"] = [r.model_dump(mode="json") for r in rounds]
     content["integrity"] = {"algorithm": "sha256", "digest": digest_of(content)}
     return (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -316,9 +454,12 @@ def read_portable(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> PortableFile:
     if not isinstance(content, dict) or content.get("format") != FORMAT_NAME:
         raise ImportRefused([f'this is not a City Cohesion assessment file (no "format": "{FORMAT_NAME}")'])
     version = content.get("format_version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if version not in READABLE_VERSIONS or isinstance(version, bool) or not isinstance(version, int):
         raise ImportRefused(
-            [f"the file is in format version {version!r}; this version of the product reads version {FORMAT_VERSION}"]
+            [
+                f"the file is in format version {version!r}; this version of the product reads versions "
+                + " and ".join(map(str, READABLE_VERSIONS))
+            ]
         )
     integrity = content.get("integrity")
     if not isinstance(integrity, dict) or not isinstance(integrity.get("digest"), str):
@@ -335,7 +476,7 @@ def portable_schema() -> dict[str, Any]:
     """The JSON Schema of the portable file, as committed in ``docs/assessment-file.schema.json``."""
     schema = PortableFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "City Cohesion Self-Assessment: portable assessment file, format version 1"
+    schema["title"] = "City Cohesion Self-Assessment: portable assessment file, format versions 1 and 2"
     schema["description"] = (
         "One city's assessment, as exported by the product. Besides this schema, an import checks: "
         + "; ".join(BEYOND_SCHEMA)

@@ -29,6 +29,13 @@ from access.roles import Actor, NotAllowed, Operation, may
 from questionnaire.model import Framework, Question
 from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer, utc
 from storage.errors import NotFound, StorageError
+from storage.portable import (
+    PortableDecision,
+    PortableDissent,
+    PortableRespondent,
+    PortableRound,
+    PortableRoundAnswer,
+)
 from storage.store import Store
 from storage.tables import (
     accounts,
@@ -596,35 +603,6 @@ class Rounds:
             )
         return saved
 
-    def latest_closed(
-        self, assessment_id: int
-    ) -> tuple[int, int, list[tuple[str, int, str, int | None]], dict[str, tuple[str, list[Dissent]]]] | None:
-        """For the report, after its reader was checked: the latest closed round of the assessment as
-        plain facts (number, respondents, each answer as question, respondent, status and level, and the
-        rationale and dissent per decided question), or None. No respondent's name is in it."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(rounds)
-                .where(rounds.c.assessment_id == assessment_id, rounds.c.closed_at.is_not(None))
-                .order_by(rounds.c.number.desc())
-            ).first()
-            if row is None:
-                return None
-            people = conn.execute(
-                select(func.count()).select_from(round_participants).where(round_participants.c.round_id == row.id)
-            ).scalar_one()
-            given = conn.execute(select(round_answers).where(round_answers.c.round_id == row.id)).all()
-            decided = conn.execute(select(round_decisions).where(round_decisions.c.round_id == row.id)).all()
-        return (
-            row.number,
-            int(people),
-            [(a.question_id, a.account_id, a.status, a.level) for a in given],
-            {
-                d.question_id: (d.rationale, [Dissent(x["holder"], x["level"], x["note"]) for x in d.dissents])
-                for d in decided
-            },
-        )
-
     def decisions(self, round_id: int, by: Actor) -> dict[str, tuple[str, list[Dissent], str]]:
         """The round's consensus per question: rationale, dissent and who decided (the city's readers)."""
         row, record, _ = self._visible(round_id, by)
@@ -640,3 +618,166 @@ class Rounds:
             )
             for d in found
         }
+
+    # -- the portable file -------------------------------------------------------------------------
+
+    def portable(self, assessment_id: int, by: Actor | None = None) -> list[PortableRound]:
+        """The assessment's closed rounds as the portable file carries them, respondents named as ``by``
+        may see them (None: the server's administrator at the command line, who holds the database
+        and sees names). An open round is left out, so no answer of a blind round leaves early."""
+        record = self._record(assessment_id)
+        framework = self._store.framework_of(record)
+        order = {q.id: i for i, q in enumerate(framework.questions)}
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(rounds)
+                .where(rounds.c.assessment_id == assessment_id, rounds.c.closed_at.is_not(None))
+                .order_by(rounds.c.number)
+            ).all()
+            made: list[PortableRound] = []
+            for row in found:
+                names = by is None or self._leads(row, by, record.city_id) or row.names_shown
+                people = conn.execute(
+                    select(round_participants, accounts.c.name)
+                    .join(accounts, accounts.c.id == round_participants.c.account_id)
+                    .where(round_participants.c.round_id == row.id)
+                    .order_by(round_participants.c.position)
+                ).all()
+                position = {p.account_id: p.position for p in people}
+                given = conn.execute(select(round_answers).where(round_answers.c.round_id == row.id)).all()
+                decided = conn.execute(select(round_decisions).where(round_decisions.c.round_id == row.id)).all()
+                made.append(
+                    PortableRound(
+                        number=row.number,
+                        themes=tuple(row.themes),
+                        blind=row.blind,
+                        names_shown=row.names_shown,
+                        opened_by=row.opened_by,
+                        opened_at=utc(row.opened_at),
+                        closed_by=row.closed_by or "",
+                        closed_at=utc(row.closed_at),
+                        respondents=[
+                            PortableRespondent(
+                                position=p.position,
+                                name=p.name if names else f"Respondent {p.position}",
+                                group=p.group_label,
+                                guest=p.guest,
+                            )
+                            for p in people
+                        ],
+                        answers=[
+                            PortableRoundAnswer(
+                                respondent=position[a.account_id],
+                                question_id=a.question_id,
+                                status=a.status,
+                                level=a.level,
+                                note=a.note,
+                                saved_at=utc(a.saved_at),
+                            )
+                            for a in sorted(
+                                given, key=lambda a: (order.get(a.question_id, len(order)), position[a.account_id])
+                            )
+                        ],
+                        decisions=[
+                            PortableDecision(
+                                question_id=d.question_id,
+                                status=d.answer["status"],
+                                level=d.answer.get("level"),
+                                rationale=d.rationale,
+                                dissents=tuple(PortableDissent(**x) for x in d.dissents),
+                                decided_by=d.decided_by,
+                                decided_at=utc(d.decided_at),
+                            )
+                            for d in sorted(decided, key=lambda d: order.get(d.question_id, len(order)))
+                        ],
+                    )
+                )
+        return made
+
+    @staticmethod
+    def restore(
+        conn: Connection, assessment_id: int, carried: Sequence[PortableRound], answers: Sequence[RecordedAnswer]
+    ) -> None:
+        """Write the closed rounds of an imported file into the import's transaction. Each respondent
+        becomes an account that only stands in for them: it has no password, is disabled, joins no
+        city and never signs in. A consensus keeps the imported assessment's answer to its question."""
+        now = _now()
+        imported = {a.question_id: a for a in answers}
+        for made in carried:
+            row = conn.execute(
+                insert(rounds).values(
+                    assessment_id=assessment_id,
+                    number=made.number,
+                    themes=list(made.themes),
+                    blind=made.blind,
+                    names_shown=made.names_shown,
+                    opened_by=made.opened_by,
+                    opened_at=made.opened_at,
+                    closed_by=made.closed_by or None,
+                    closed_at=made.closed_at,
+                )
+            )
+            round_id = int(row.inserted_primary_key[0]) if row.inserted_primary_key else 0
+            account_of: dict[int, int] = {}
+            for person in made.respondents:
+                account = conn.execute(
+                    insert(accounts).values(
+                        email=f"respondent-{secrets.token_hex(8)}@imported.invalid",
+                        name=person.name,
+                        password_hash=None,
+                        network_admin=False,
+                        created_at=now,
+                        disabled_at=now,
+                        stands_in=True,
+                    )
+                )
+                account_of[person.position] = (
+                    int(account.inserted_primary_key[0]) if account.inserted_primary_key else 0
+                )
+                conn.execute(
+                    insert(round_participants).values(
+                        round_id=round_id,
+                        account_id=account_of[person.position],
+                        position=person.position,
+                        group_label=person.group,
+                        guest=person.guest,
+                    )
+                )
+            if made.answers:
+                conn.execute(
+                    insert(round_answers),
+                    [
+                        {
+                            "round_id": round_id,
+                            "account_id": account_of[a.respondent],
+                            "question_id": a.question_id,
+                            "status": a.status,
+                            "level": a.level,
+                            "note": a.note,
+                            "version": 1,
+                            "saved_at": a.saved_at,
+                        }
+                        for a in made.answers
+                    ],
+                )
+            for d in made.decisions:
+                answer = imported.get(d.question_id)
+                if answer is None or (answer.status, answer.level) != (d.status, d.level):  # changed since
+                    answer = RecordedAnswer(
+                        question_id=d.question_id,
+                        status=d.status,
+                        level=d.level,
+                        answered_by=d.decided_by,
+                        answered_at=d.decided_at,
+                    )
+                conn.execute(
+                    insert(round_decisions).values(
+                        round_id=round_id,
+                        question_id=d.question_id,
+                        answer=answer.model_dump(mode="json"),
+                        rationale=d.rationale,
+                        dissents=[x.model_dump(mode="json") for x in d.dissents],
+                        decided_by=d.decided_by,
+                        decided_at=d.decided_at,
+                    )
+                )

@@ -6,7 +6,7 @@ Each public method is one short transaction and takes and returns the core's typ
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -777,6 +777,7 @@ class Store:
         digest: str | None,
         details: Mapping[str, Any],
         use_file_profile: bool = False,
+        also: Callable[[Connection, int], None] | None = None,
     ) -> AssessmentRecord:
         """Store an imported assessment, its answers and (when new) its city, all or nothing.
 
@@ -785,14 +786,18 @@ class Store:
         imported (same ``digest``; None for data that did not come from a file) is refused, also
         when another importer stores it at the same moment: the database's unique keys decide, and
         the loser is told as a sequential importer would be. Answers keep who gave them and when;
-        ``details`` go into the audit event.
+        ``details`` go into the audit event. ``also`` writes what else came with the assessment (its
+        workshop rounds) in the same transaction, given the connection and the new assessment's id.
         """
         by = _actor(by)
         self.check_city(city)
         for _ in range(_IMPORT_ATTEMPTS):
             try:
                 with self._write() as conn:
-                    return self._import(conn, city, record, given, by, digest, details, use_file_profile)
+                    made = self._import(conn, city, record, given, by, digest, details, use_file_profile)
+                    if also is not None:
+                        also(conn, made.id or 0)
+                    return made
             except IntegrityError:
                 with self._read() as conn:  # someone else committed first: say what they stored
                     refused = self._earlier_import(conn, digest)

@@ -6,10 +6,12 @@ Every import is checked completely before anything is written, and written in on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 from pydantic import ValidationError
 
+from access.roles import Actor
 from questionnaire.crosswalk import CrosswalkError, map_question_ids
 from questionnaire.model import Framework, text_in
 from questionnaire.problems import problem_sentences
@@ -18,7 +20,8 @@ from scoring.carry import carry_answers
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import check_assessment, summarise
 from storage.errors import ImportRefused, StorageError
-from storage.portable import PortableFile, dump_portable, read_portable
+from storage.portable import PortableFile, PortableRound, dump_portable, read_portable
+from storage.rounds import Rounds, asked
 from storage.spreadsheet import SpreadsheetError, read_csv_table, to_csv_bytes, to_xlsx_bytes
 from storage.store import Store
 
@@ -36,8 +39,15 @@ __all__ = [
     "plan_import",
 ]
 
-EXPORT_TABLES = ("answers", "theme_scores", "gaps", "priorities")
-_SHEET_TITLES = {"answers": "Answers", "theme_scores": "Theme scores", "gaps": "Gaps", "priorities": "Priorities"}
+EXPORT_TABLES = ("answers", "theme_scores", "gaps", "priorities", "workshop_answers", "workshop_consensus")
+_SHEET_TITLES = {
+    "answers": "Answers",
+    "theme_scores": "Theme scores",
+    "gaps": "Gaps",
+    "priorities": "Priorities",
+    "workshop_answers": "Workshop answers",
+    "workshop_consensus": "Workshop consensus",
+}
 ANSWER_CSV_COLUMNS = ["question_id", "status", "level", "evidence", "reason", "note", "links"]
 """The answers table's columns that an import reads back; the others are there for people."""
 _ANSWER_INFO_COLUMNS = ["theme_id", "theme", "question", "answered_by", "answered_at", "carried_over"]
@@ -48,13 +58,15 @@ _WHOSE_COLUMNS = ["city", "assessment"]
 # -- portable file -------------------------------------------------------------------------------
 
 
-def export_json(store: Store, assessment_id: int) -> bytes:
-    """The assessment as a portable file, answers in framework order."""
+def export_json(store: Store, assessment_id: int, by: Actor | None = None) -> bytes:
+    """The assessment as a portable file, answers in framework order, with its closed workshop rounds,
+    respondents named as ``by`` may see them (None: the server's administrator)."""
     record = store.assessment(assessment_id)
     city = store.city(record.city_id or 0)
     order = {q.id: i for i, q in enumerate(store.framework_of(record).questions)}
     given = sorted(store.answers(assessment_id), key=lambda a: (order.get(a.question_id, len(order)), a.question_id))
-    return dump_portable(record.framework_id, record.framework_version, city, record, given)
+    carried = Rounds(store).portable(assessment_id, by)
+    return dump_portable(record.framework_id, record.framework_version, city, record, given, carried)
 
 
 _PROFILE_LABELS = {
@@ -118,6 +130,10 @@ class ImportPlan:
     """Where the file's city profile differs from the existing city's (empty for a new city)."""
     same_title: list[int] = field(default_factory=list)
     """Assessments of the existing city with the same title (the import adds a separate one)."""
+    rounds: list[PortableRound] = field(default_factory=list)
+    """The file's workshop rounds that will be stored with the assessment."""
+    rounds_left_behind: int = 0
+    """Workshop rounds answered against a framework version that is not installed: not carried over."""
 
     @property
     def needs_profile_choice(self) -> bool:
@@ -155,6 +171,17 @@ class ImportPlan:
         if self.same_title:
             ids = ", ".join(map(str, self.same_title))
             lines.append(f"The city already has an assessment with this title ({ids}); the import adds a separate one.")
+        if self.rounds:
+            people = sum(len(r.respondents) for r in self.rounds)
+            lines.append(
+                f"{len(self.rounds)} closed workshop round(s) with {people} respondent(s) come with it; the "
+                "respondents are kept as names only and cannot sign in."
+            )
+        if self.rounds_left_behind:
+            lines.append(
+                f"{self.rounds_left_behind} workshop round(s) were answered against framework version "
+                f"{self.file.framework.version}, which is not installed, and are not carried over."
+            )
         if self.left_behind:
             lines.append(f"These answers cannot be carried over: {', '.join(self.left_behind)}.")
         if self.challenges_left_out:
@@ -181,7 +208,9 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
     profile = file.city_profile()
     left_behind: list[str] = []
     left_out: list[str] = []
+    carried = file.rounds
     if file.framework.version != framework.version:
+        carried = []  # answered against levels that meant something else: kept out, and said so
         known = {c.id for c in framework.challenges}
         left_out = [c for c in profile.challenges if c not in known]
         profile = profile.model_copy(update={"challenges": tuple(c for c in profile.challenges if c in known)})
@@ -192,6 +221,7 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
         given, left_behind = carry_answers(mapping, given)
     try:
         check_assessment(framework, given, file.assessment.targets, profile.challenges)
+        check_rounds(framework, carried)
         store.check_city(profile)
     except AnswerError as exc:
         raise ImportRefused(exc.problems) from None
@@ -210,7 +240,27 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
         existing_city=city,
         differences=profile_differences(city, profile) if city else [],
         same_title=same_title,
+        rounds=list(carried),
+        rounds_left_behind=len(file.rounds) - len(carried),
     )
+
+
+def check_rounds(framework: Framework, carried: list[PortableRound]) -> None:
+    """Refuse rounds whose themes or questions the framework does not have, or that answer or decide a
+    question outside the round's themes (``AnswerError`` with every problem, at most ten)."""
+    problems: list[str] = []
+    known = {t.id for t in framework.themes}
+    for made in carried:
+        where = f"rounds: round {made.number}"
+        if unknown := sorted(set(made.themes) - known):
+            problems.append(f"{where} asks theme(s) {', '.join(unknown)}, which {framework.label} does not have")
+            continue
+        questions = {q.id for q in asked(framework, made.themes)}
+        for question_id in [a.question_id for a in made.answers] + [d.question_id for d in made.decisions]:
+            if question_id not in questions:
+                problems.append(f"{where}: question {question_id} is not one of the round's questions")
+    if problems:
+        raise AnswerError(problems[:10] + ([f"and {len(problems) - 10} more"] if len(problems) > 10 else []))
 
 
 def apply_import(store: Store, plan: ImportPlan, by: str, use_file_profile: bool = False) -> AssessmentRecord:
@@ -226,6 +276,7 @@ def apply_import(store: Store, plan: ImportPlan, by: str, use_file_profile: bool
         "left_behind": plan.left_behind,
         "challenges_left_out": plan.challenges_left_out,
         "profile": "from the file" if use_file_profile and plan.needs_profile_choice else "stored",
+        "rounds": len(plan.rounds),
     }
     return store.import_assessment(
         plan.city,
@@ -235,14 +286,16 @@ def apply_import(store: Store, plan: ImportPlan, by: str, use_file_profile: bool
         digest=plan.digest,
         details=details,
         use_file_profile=use_file_profile,
+        also=partial(Rounds.restore, carried=plan.rounds, answers=plan.answers),
     )
 
 
 # -- spreadsheets --------------------------------------------------------------------------------
 
 
-def export_tables(store: Store, assessment_id: int) -> dict[str, pd.DataFrame]:
-    """The assessment's answers, theme scores, question gaps and priorities as tables for people."""
+def export_tables(store: Store, assessment_id: int, by: Actor | None = None) -> dict[str, pd.DataFrame]:
+    """The assessment's answers, theme scores, question gaps and priorities as tables for people, and its
+    closed workshop rounds' answers and consensus, respondents named as ``by`` may see them."""
     record = store.assessment(assessment_id)
     city = store.city(record.city_id or 0)
     framework = store.framework_of(record)
@@ -310,7 +363,59 @@ def export_tables(store: Store, assessment_id: int) -> dict[str, pd.DataFrame]:
     ranked = summary.priorities.copy()
     ranked.insert(2, "theme", ranked["theme_id"].map(theme_title))
     tables = {"answers": answers_table, "theme_scores": theme_scores, "gaps": gaps, "priorities": ranked}
+    tables |= _workshop_tables(framework, Rounds(store).portable(assessment_id, by))
     return {name: _whose(table, city, record) for name, table in tables.items()}
+
+
+def _workshop_tables(framework: Framework, carried: list[PortableRound]) -> dict[str, pd.DataFrame]:
+    """Each respondent's answer, and each consensus with its dissent, of the closed workshop rounds."""
+    theme_of = {q.id: t.id for t in framework.themes for q in t.questions}
+    question_text = {q.id: text_in(q.text) for q in framework.questions}
+    answered = [
+        {
+            "round": made.number,
+            "respondent": people[a.respondent].name,
+            "group": people[a.respondent].group or "",
+            "guest": people[a.respondent].guest,
+            "theme_id": theme_of.get(a.question_id, ""),
+            "question_id": a.question_id,
+            "question": question_text.get(a.question_id, ""),
+            "status": a.status,
+            "level": a.level,
+            "note": a.note,
+            "saved_at": a.saved_at.isoformat(),
+        }
+        for made in carried
+        for people in [{r.position: r for r in made.respondents}]
+        for a in made.answers
+    ]
+    decided = [
+        {
+            "round": made.number,
+            "theme_id": theme_of.get(d.question_id, ""),
+            "question_id": d.question_id,
+            "question": question_text.get(d.question_id, ""),
+            "status": d.status.value,
+            "level": d.level,
+            "rationale": d.rationale,
+            "dissent": "\n".join(
+                f"{x.holder}: {'level ' + str(x.level) if x.level is not None else 'no level'}"
+                + (f". {x.note}" if x.note else "")
+                for x in d.dissents
+            ),
+            "decided_by": d.decided_by,
+            "decided_at": d.decided_at.isoformat(),
+        }
+        for made in carried
+        for d in made.decisions
+    ]
+    answers_columns = ["round", "respondent", "group", "guest", "theme_id", "question_id", "question", "status"]
+    workshop_answers = pd.DataFrame(answered, columns=[*answers_columns, "level", "note", "saved_at"])
+    consensus_columns = ["round", "theme_id", "question_id", "question", "status", "level", "rationale", "dissent"]
+    consensus = pd.DataFrame(decided, columns=[*consensus_columns, "decided_by", "decided_at"])
+    for table in (workshop_answers, consensus):
+        table["level"] = table["level"].astype("Int64")
+    return {"workshop_answers": workshop_answers, "workshop_consensus": consensus}
 
 
 def _whose(table: pd.DataFrame, city: City, record: AssessmentRecord) -> pd.DataFrame:
@@ -327,16 +432,16 @@ def _workbook_title(store: Store, assessment_id: int) -> str:
     return f"{store.city(record.city_id or 0).name}: {record.title}"
 
 
-def export_csv(store: Store, assessment_id: int, table: str = "answers") -> bytes:
+def export_csv(store: Store, assessment_id: int, table: str = "answers", by: Actor | None = None) -> bytes:
     """One of ``EXPORT_TABLES`` as CSV: UTF-8 with BOM, formula-like cells neutralised."""
     if table not in EXPORT_TABLES:
         raise ValueError(f"unknown table '{table}'; choose one of {', '.join(EXPORT_TABLES)}")
-    return to_csv_bytes(export_tables(store, assessment_id)[table])
+    return to_csv_bytes(export_tables(store, assessment_id, by)[table])
 
 
-def export_xlsx(store: Store, assessment_id: int) -> bytes:
-    """All four tables as one workbook, one sheet each, formula-like cells stored as text."""
-    tables = export_tables(store, assessment_id)
+def export_xlsx(store: Store, assessment_id: int, by: Actor | None = None) -> bytes:
+    """Every table as one workbook, one sheet each, formula-like cells stored as text."""
+    tables = export_tables(store, assessment_id, by)
     sheets = {_SHEET_TITLES[name]: frame for name, frame in tables.items()}
     return to_xlsx_bytes(sheets, title=_workbook_title(store, assessment_id))
 

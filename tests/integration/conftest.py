@@ -30,6 +30,7 @@ from questionnaire.model import Framework
 from reporting.context import ReportContext
 from reporting.pdf import ReportRenderer
 from reporting.sources import context_from_store
+from scoring.records import City
 from storage.demo import create_demo
 from storage.migrate import upgrade_database
 from storage.store import Store
@@ -233,3 +234,29 @@ def as_read(markdown: str) -> str:
     """Markdown the app wrote from user text, as the reader sees it: without the escapes and the
     invisible word joiners of ``app_pages.common.md``."""
     return markdown.replace("\\", "").replace("\u2060", "")
+
+
+@pytest.fixture
+def team(store: Store) -> dict[str, Any]:
+    """Riverton with a draft, its coordinator, three editors and a viewer, and Lakeside's coordinator."""
+    people = Accounts(store)
+    city = store.create_city(
+        City(name="Riverton", country="Freedonia", region="europe", population_band="100k_500k"), "Set-up"
+    )
+    other = store.create_city(
+        City(name="Lakeside", country="Freedonia", region="europe", population_band="under_100k"), "Set-up"
+    )
+    draft = store.start_assessment(city.id or 0, "Assessment 2026", "Set-up", framework_id="scn-transatlantic")
+    found: dict[str, Any] = {"city": city.id, "draft": draft.id}
+    for name, where, role in [
+        ("Cora", city, Role.COORDINATOR),
+        ("Ana", city, Role.EDITOR),
+        ("Ben", city, Role.EDITOR),
+        ("Dia", city, Role.EDITOR),
+        ("Vic", city, Role.VIEWER),
+        ("Lea", other, Role.COORDINATOR),
+    ]:
+        account = people.add(f"{name.lower()}@riverton.example", name, "Set-up")
+        people.add_member(account.id, where.id or 0, role, "Set-up")
+        found[name] = people.actor(account.id)
+    return found

@@ -121,7 +121,14 @@ def test_a_draft_offers_the_report_every_download_and_both_imports(store: Store)
         "Download every table (.xlsx)",
     }
     table = at.selectbox(key="report_csv_table")
-    assert table.options == ["Answers", "Theme scores", "Gaps against the targets", "Priorities"]
+    assert table.options == [
+        "Answers",
+        "Theme scores",
+        "Gaps against the targets",
+        "Priorities",
+        "Workshop rounds: each respondent's answers",
+        "Workshop rounds: consensus and dissent",
+    ]
     assert at.file_uploader(key="report_import_file").label == "Import an assessment file (.json)"
     assert at.file_uploader(key="report_import_file").allowed_type == [".json"]
     assert at.file_uploader(key="report_import_csv").allowed_type == [".csv"]

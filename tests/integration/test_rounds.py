@@ -8,37 +8,11 @@ from typing import Any
 import pytest
 
 from access.accounts import Accounts
-from access.roles import NotAllowed, Role
-from scoring.records import City, RecordedAnswer
+from access.roles import NotAllowed
+from scoring.records import RecordedAnswer
 from storage.errors import AnswerConflict, StorageError
 from storage.rounds import Dissent, Rounds
 from storage.store import Store
-
-
-@pytest.fixture
-def team(store: Store) -> dict[str, Any]:
-    """Riverton with a draft, its coordinator, three editors and a viewer, and Lakeside's coordinator."""
-    people = Accounts(store)
-    city = store.create_city(
-        City(name="Riverton", country="Freedonia", region="europe", population_band="100k_500k"), "Set-up"
-    )
-    other = store.create_city(
-        City(name="Lakeside", country="Freedonia", region="europe", population_band="under_100k"), "Set-up"
-    )
-    draft = store.start_assessment(city.id or 0, "Assessment 2026", "Set-up", framework_id="scn-transatlantic")
-    found: dict[str, Any] = {"city": city.id, "draft": draft.id}
-    for name, where, role in [
-        ("Cora", city, Role.COORDINATOR),
-        ("Ana", city, Role.EDITOR),
-        ("Ben", city, Role.EDITOR),
-        ("Dia", city, Role.EDITOR),
-        ("Vic", city, Role.VIEWER),
-        ("Lea", other, Role.COORDINATOR),
-    ]:
-        account = people.add(f"{name.lower()}@riverton.example", name, "Set-up")
-        people.add_member(account.id, where.id or 0, role, "Set-up")
-        found[name] = people.actor(account.id)
-    return found
 
 
 def _ids(team: dict[str, Any], *names: str) -> dict[int, str | None]:

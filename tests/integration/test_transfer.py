@@ -148,15 +148,17 @@ def test_csv_export_is_utf8_with_bom_and_neutralises_formulas(store: Store, fill
     assert ",'-5% budget" in text.replace('"', "")
 
 
-def test_every_table_exports_to_csv_and_all_four_to_one_workbook(store: Store, filled: int) -> None:
+def test_every_table_exports_to_csv_and_all_of_them_to_one_workbook(store: Store, filled: int) -> None:
     tables = export_tables(store, filled)
-    assert list(tables) == ["answers", "theme_scores", "gaps", "priorities"]
+    assert list(tables) == ["answers", "theme_scores", "gaps", "priorities", "workshop_answers", "workshop_consensus"]
+    assert tables["workshop_answers"].empty  # no round yet: the sheet is there, with its columns
     assert len(tables["theme_scores"]) == 12
     assert tables["priorities"][["rank", "theme_id"]].values.tolist() == [[1, "T1"]]
     for name in tables:
         assert export_csv(store, filled, name).startswith(b"\xef\xbb\xbf")
     book = openpyxl.load_workbook(io.BytesIO(export_xlsx(store, filled)))
-    assert book.sheetnames == ["Answers", "Theme scores", "Gaps", "Priorities"]
+    assert book.sheetnames[:4] == ["Answers", "Theme scores", "Gaps", "Priorities"]
+    assert [c.value for c in book["Workshop answers"][1]][:4] == ["city", "assessment", "round", "respondent"]
     cells = [c for row in book["Answers"].iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     hostile = [c for c in cells if c.value == HOSTILE]  # exactly as typed: typed as text, no visible quote

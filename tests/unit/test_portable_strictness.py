@@ -14,7 +14,7 @@ import pytest
 
 from storage.errors import ImportRefused
 from storage.portable import BEYOND_SCHEMA, read_portable
-from tests.files import riverton, signed
+from tests.files import riverton, riverton_workshop, signed
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent.parent / "docs" / "assessment-file.schema.json").read_text("utf-8")
@@ -28,8 +28,8 @@ def refusal(data: bytes) -> list[str]:
     return caught.value.problems
 
 
-def changed(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
-    content = riverton()
+def changed(path: tuple[str | int, ...], value: Any, content: dict[str, Any] | None = None) -> dict[str, Any]:
+    content = content or riverton()
     content.pop("integrity")
     target = content
     for part in path[:-1]:
@@ -91,7 +91,9 @@ def test_a_broken_character_is_refused_with_its_place_not_a_codec_error() -> Non
 
 
 def _variants() -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every field of the worked example (and of its first answer) set to values of every JSON kind."""
+    """Every field of the worked example with a workshop round (and of the first item of each list of
+    objects: answers, the round, its respondents, answers, decisions and dissents) set to values of
+    every JSON kind."""
     kinds: list[Any] = [True, None, "3", 3, 3.0, 3.5, -1, 1e3, "", " ", "x" * 200, [], {}, ["x"], "a\nb", "a\x07b"]
     kinds += ["2026-01-01T00:00:00", "2026-01-01T00:00:00+02:00", "2026-01-01", "draft", "none", "javascript:x"]
 
@@ -99,12 +101,12 @@ def _variants() -> Iterator[tuple[tuple[str | int, ...], Any]]:
         if isinstance(value, dict):
             for name, inner in value.items():
                 yield from fields(inner, (*path, name))
-        elif isinstance(value, list) and path == ("answers",):
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
             yield from fields(value[0], (*path, 0))
         else:
             yield path
 
-    content = riverton()
+    content = riverton_workshop()
     for path in fields({k: v for k, v in content.items() if k not in ("integrity", "format", "format_version")}, ()):
         for value in kinds:
             yield path, copy.deepcopy(value)
@@ -117,6 +119,10 @@ STRICTER = {
     "must not be empty": "not blank",
     "must be a whole number": "without a fraction",
     "is not a web link": "http:// or https://",
+    "status 'level' has a level": "status 'level' has a level",
+    "who is not one of the round's respondents": "every answer is given by one of the round's respondents",
+    "closes (closed_at) before it opened": "a round closes after it opened",
+    "the same position": "respondents' positions and rounds' numbers are unique",
 }
 
 
@@ -126,7 +132,7 @@ def test_the_reader_accepts_nothing_the_schema_refuses_and_refuses_more_only_as_
     assert documented in SCHEMA["description"]
     checked = stricter = 0
     for path, value in _variants():
-        data = signed(changed(path, value))
+        data = signed(changed(path, value, riverton_workshop()))
         schema_ok = VALIDATOR.is_valid(json.loads(data))
         try:
             read_portable(data)

@@ -11,7 +11,10 @@ from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework
 from reporting.context import ReportContext, ReportVariant, build_context
 from reporting.pdf import REPORT_TEMPLATES, render_html
+from reporting.sources import context_from_file
 from scoring.records import AssessmentRecord, City, RecordedAnswer
+from storage.portable import read_portable
+from tests.files import riverton_workshop, signed
 
 HOSTILE = '<script>alert(1)</script><img src="file:///etc/passwd"><link href="http://127.0.0.1:9/x">'
 WHEN = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
@@ -130,3 +133,16 @@ def test_every_weasyprint_document_and_stylesheet_gets_the_locked_fetcher() -> N
                 calls.append((path.name, {k.arg for k in node.keywords}))
     assert calls, "no WeasyPrint call found"
     assert all("url_fetcher" in keywords for _, keywords in calls), calls
+
+
+def test_a_report_made_from_a_file_sets_out_the_disagreement_of_its_workshop_round() -> None:
+    file = read_portable(signed(riverton_workshop()))
+    found = context_from_file(file, load_frameworks().by_version("scn-transatlantic")["1.0.0"], now=WHEN)
+    part = found.workshop
+    assert part is not None and part.respondents == 2
+    (row,) = part.disagreements  # levels 1 and 3: two levels apart
+    stored = next(a for a in file.answers if a.question_id == "Q7.1")
+    assert (row.question_id, row.consensus) == ("Q7.1", f"Level {stored.level}")
+    assert [(d.holder, d.level) for d in row.dissents] == [("Social services", 1)]
+    html = render_html(found)
+    assert "Where the team disagreed" in html and "In use in two districts" in html
