@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from access.passwords import hash_password, needs_rehash, password_problem, verify_password
 from access.roles import CITY_ROLES, Actor, NotAllowed, Operation, Role, may
-from scoring.records import utc
+from scoring.records import one_line, utc
 from storage.errors import StorageError
 from storage.store import Store
 from storage.tables import (
@@ -123,7 +123,7 @@ def _label(name: str, email: str) -> str:
     """How the audit trail and each answer name an account, "Ana Ruiz <ana@city.example>": the name is
     shortened, never the email, to fit ``ACTOR_CHARS``."""
     room = ACTOR_CHARS - len(email) - 3
-    return f"{name[:room].rstrip()} <{email}>" if room > 0 else email[:ACTOR_CHARS]
+    return f"{one_line(name, room)} <{email}>" if room > 0 else email[:ACTOR_CHARS]
 
 
 def _email(value: str) -> str:
@@ -151,7 +151,7 @@ class Accounts:
         self, email: str, name: str, by: str, *, password: str | None = None, network_admin: bool = False
     ) -> Account:
         """Create an account; a password, when given, must meet the rules (``password_problem``)."""
-        address, hashed = self._checked(email, name, password)
+        address, name, hashed = self._checked(email, name, password)
         with self._write() as conn:
             new_id = self._insert(conn, address, name, hashed, network_admin, by)
         return self.account(new_id)
@@ -159,23 +159,24 @@ class Accounts:
     def add_first(self, email: str, name: str, password: str) -> Account:
         """The deployment's first account, a network administrator. Refused once any account exists;
         of two tries at once, one wins."""
-        address, hashed = self._checked(email, name, password)
+        address, name, hashed = self._checked(email, name, password)
         with self._write() as conn:
             if conn.dialect.name == "postgresql":  # SQLite's write transaction already excludes others
                 conn.execute(text("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE"))
             if conn.execute(select(func.count()).select_from(accounts)).scalar_one():
                 raise StorageError("The first account exists already: sign in instead.")
-            new_id = self._insert(conn, address, name, hashed, True, _label(name.strip(), address))
+            new_id = self._insert(conn, address, name, hashed, True, _label(name, address))
         return self.account(new_id)
 
-    def _checked(self, email: str, name: str, password: str | None) -> tuple[str, str | None]:
-        """The case-folded email and the password's hash (slow: made before any transaction opens)."""
+    def _checked(self, email: str, name: str, password: str | None) -> tuple[str, str, str | None]:
+        """The case-folded email, the name on one line, and the password's hash (slow: made before any
+        transaction opens)."""
         address = _email(email)
-        if not name.strip() or len(name.strip()) > 120:
+        if not one_line(name) or len(name.strip()) > 120:
             raise StorageError("Give the person's name, in up to 120 characters.")
         if password is not None and (problem := password_problem(password, address)):
             raise StorageError(problem)
-        return address, hash_password(password) if password is not None else None
+        return address, one_line(name), hash_password(password) if password is not None else None
 
     def _insert(
         self, conn: Connection, address: str, name: str, hashed: str | None, network_admin: bool, by: str
@@ -348,7 +349,7 @@ class Accounts:
         (without a password). When the provider states roles (``roles``), they replace the ones stored;
         otherwise the roles given in this app count."""
         address = _email(email)
-        account = self.find(address) or self.add(address, name.strip() or address, "identity provider")
+        account = self.find(address) or self.add(address, one_line(name) or address[:120], "identity provider")
         label = _label(account.name, account.email)
         if roles is not None:
             with self._write() as conn:

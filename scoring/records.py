@@ -35,6 +35,8 @@ __all__ = [
     "Region",
     "ShortText",
     "Targets",
+    "has_control_characters",
+    "one_line",
     "same_answer",
     "city_key",
     "utc",
@@ -46,6 +48,18 @@ MAX_LINK_CHARS = 2_000
 
 # Tab and line breaks are welcome in notes; other control characters break spreadsheets and PDFs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds a control character other than tab and line breaks."""
+    return _CONTROL.search(text) is not None
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """``text`` as one line, for a name typed or claimed anywhere: control characters and line breaks
+    become spaces, runs of spaces one, NFC spelling, cut to ``limit`` characters."""
+    folded = " ".join(_CONTROL.sub(" ", unicodedata.normalize("NFC", text)).split())
+    return folded[:limit].strip()
 
 
 def _clean_text(value: str) -> str:

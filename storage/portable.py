@@ -76,6 +76,7 @@ MAX_ANSWERS = 2_000
 MAX_ROUNDS = 20
 MAX_RESPONDENTS = 200
 MAX_ROUND_ANSWERS = 20_000
+MAX_DISSENTS = 20
 MAX_DIGITS = 30
 """No honest number in an assessment file is longer than this (levels, targets, years)."""
 
@@ -217,7 +218,7 @@ class PortableDecision(_Part):
     status: Status
     level: Level | None = None
     rationale: Note = ""
-    dissents: tuple[PortableDissent, ...] = Field(default=(), max_length=20)
+    dissents: tuple[PortableDissent, ...] = Field(default=(), max_length=MAX_DISSENTS)
     decided_by: ShortText = ""
     decided_at: FileMoment
 

@@ -27,9 +27,17 @@ from sqlalchemy.exc import IntegrityError
 from access.accounts import INVITATION_LIFETIME, Accounts, digest
 from access.roles import Actor, NotAllowed, Operation, may
 from questionnaire.model import Framework, Question
-from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer, utc
+from scoring.records import (
+    AssessmentRecord,
+    AssessmentStatus,
+    RecordedAnswer,
+    has_control_characters,
+    one_line,
+    utc,
+)
 from storage.errors import NotFound, StorageError
 from storage.portable import (
+    MAX_DISSENTS,
     PortableDecision,
     PortableDissent,
     PortableRespondent,
@@ -59,6 +67,18 @@ MAX_RATIONALE = 5_000
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _group(label: str | None) -> str | None:
+    """A respondent group's label as kept: one line of up to 80 characters, or None."""
+    return one_line(label or "", 80) or None
+
+
+def _readable(text: str, what: str) -> str:
+    """``text`` refused (``StorageError``) when it holds a control character other than tab and line breaks."""
+    if has_control_characters(text):
+        raise StorageError(f"{what} holds a control character; remove it and try again.")
+    return text
 
 
 @dataclass(frozen=True)
@@ -277,7 +297,7 @@ class Rounds:
             raise StorageError(f"The framework has no theme {', '.join(unknown)}.")
         if len(respondents) < MIN_RESPONDENTS:
             raise StorageError(f"A round needs at least {MIN_RESPONDENTS} respondents.")
-        groups = {k: (v.strip()[:80] or None) if v else None for k, v in respondents.items()}
+        groups = {k: _group(v) for k, v in respondents.items()}
         now = _now()
         with self._store.transaction() as conn:
             members = set(
@@ -381,7 +401,7 @@ class Rounds:
             raise StorageError("This round is closed: guests are invited while it is open.")
         people = Accounts(self._store)
         account = people.invitable(email, name, by)
-        label = (group or "").strip()[:80] or None
+        label = _group(group)
         token = secrets.token_urlsafe(32)
         with self._store.transaction() as conn:
             if conn.execute(
@@ -472,6 +492,7 @@ class Rounds:
             raise StorageError("A level is a whole number from 0 to 4, given only with the status “level”.")
         if len(note) > MAX_NOTE:
             raise StorageError(f"A note keeps up to {MAX_NOTE:,} characters; this one has {len(note):,}.")
+        _readable(note, "The note")
         with self.engine.connect() as conn:
             row = self._row(conn, round_id)
         record = self._record(row.assessment_id)
@@ -573,10 +594,16 @@ class Rounds:
             raise StorageError("Close the round first: a consensus is recorded once everyone has answered.")
         if len(rationale) > MAX_RATIONALE or any(len(d.note) > MAX_NOTE or len(d.holder) > 120 for d in dissents):
             raise StorageError(f"A rationale or a dissent keeps up to {MAX_RATIONALE:,} characters.")
-        if any(not d.holder.strip() for d in dissents):
+        if any(not one_line(d.holder, 120) for d in dissents):
             raise StorageError("Say who holds each dissent (a person, a department or a partner).")
+        if len(dissents) > MAX_DISSENTS:
+            raise StorageError(f"A consensus keeps up to {MAX_DISSENTS} dissents; group the views that agree.")
+        if any(d.level is not None and not 0 <= d.level <= 4 for d in dissents):
+            raise StorageError("A dissent's level is a whole number from 0 to 4, or none.")
+        for text in (rationale, *(d.note for d in dissents)):
+            _readable(text, "The rationale or a dissent")
         saved = self._store.save_answer(record.id or 0, answer, by.name, expected_version)
-        kept = [{"holder": d.holder.strip(), "level": d.level, "note": d.note} for d in dissents]
+        kept = [{"holder": one_line(d.holder, 120), "level": d.level, "note": d.note} for d in dissents]
         values = {
             "answer": saved.model_dump(mode="json"),
             "rationale": rationale,
@@ -659,8 +686,8 @@ class Rounds:
                         respondents=[
                             PortableRespondent(
                                 position=p.position,
-                                name=p.name if names else f"Respondent {p.position}",
-                                group=p.group_label,
+                                name=(one_line(p.name, 120) if names else "") or f"Respondent {p.position}",
+                                group=_group(p.group_label),
                                 guest=p.guest,
                             )
                             for p in people

@@ -245,6 +245,26 @@ def test_a_long_name_and_email_still_fit_the_audit_trail_and_every_answer(people
         people.add("bo@riverton.example", "B" * 121, "Set-up", password=GOOD)
 
 
+def test_a_name_typed_or_claimed_on_several_lines_is_kept_on_one_and_every_answer_reads_back(
+    people: Accounts, store: Store
+) -> None:
+    from access.guard import GuardedStore
+    from scoring.records import RecordedAnswer
+
+    account = people.add("ana@riverton.example", "  Ana\n de la\x07\tCruz ", "Set-up", password=GOOD)
+    assert account.name == "Ana de la Cruz"
+    city = _city(store)
+    people.add_member(account.id, city.id or 0, Role.EDITOR, "Set-up")
+    draft = store.start_assessment(city.id or 0, "2026", "Set-up", framework_id="scn-transatlantic")
+    guarded = GuardedStore(store, people.actor(account.id))
+    guarded.save_answer(draft.id or 0, RecordedAnswer(question_id="Q1.1", level=2))
+    assert [a.answered_by for a in store.answers(draft.id or 0)] == ["Ana de la Cruz <ana@riverton.example>"]
+    claimed = people.from_identity("noor@riverton.example", "Noor\r\nHaddad " + "x" * 200, None)
+    assert claimed.name.startswith("Noor Haddad xxx") and len(claimed.name) <= 120
+    with pytest.raises(StorageError, match="the person's name"):
+        people.add("bo@riverton.example", "\n\x07\t", "Set-up", password=GOOD)
+
+
 def _city_id(store: Store, name: str = "Riverton") -> int:
     made = store.create_city(City(name=name, country="Freedonia", region="europe", population_band="100k_500k"), "x")
     return made.id or 0

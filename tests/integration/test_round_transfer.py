@@ -19,7 +19,7 @@ from access.roles import Actor
 from questionnaire.loader import load_framework
 from questionnaire.model import Framework
 from scoring.records import RecordedAnswer
-from storage.errors import ImportRefused, StorageUnavailable
+from storage.errors import ImportRefused, StorageError, StorageUnavailable
 from storage.migrate import upgrade_database
 from storage.rounds import Dissent, Rounds
 from storage.store import Store
@@ -225,3 +225,31 @@ def test_rounds_answered_on_a_framework_version_no_longer_installed_are_left_beh
     assert f"answered against framework version {v1.version}, which is not installed" in " ".join(plan.describe())
     record = apply_import(mini, plan, "Ana")
     assert Rounds(mini).portable(record.id or 0) == []
+
+
+def test_names_and_groups_on_several_lines_are_exported_on_one_and_control_characters_are_refused(
+    store: Store, team: dict[str, Any]
+) -> None:
+    people, found = Accounts(store), Rounds(store)
+    odd = people.add("odd@riverton.example", "Ana\nde la\x07 Cruz", "Set-up")
+    people.add_member(odd.id, team["city"], team["Ana"].roles[team["city"]], "Set-up")
+    cora = team["Cora"]
+    made = found.open_round(
+        team["draft"], {odd.id: "Social\tservices\n", team["Ben"].account_id: None}, cora, names_shown=True
+    )
+    with pytest.raises(StorageError, match="control character"):
+        found.answer(made.id, "Q1.1", "level", 2, "bell \x07", people.actor(odd.id))
+    found.answer(made.id, "Q1.1", "level", 2, "tab\tand\nlines are fine", people.actor(odd.id))
+    found.close(made.id, cora)
+    with pytest.raises(StorageError, match="control character"):
+        found.decide(made.id, RecordedAnswer(question_id="Q1.1", level=2), "ok \x1b[31m", [], cora)
+    found.decide(made.id, RecordedAnswer(question_id="Q1.1", level=2), "", [Dissent("Social\nservices", 1, "")], cora)
+    (carried,) = json.loads(export_json(store, team["draft"], cora))["rounds"]
+    assert carried["respondents"][1] == {
+        "position": 2,
+        "name": "Ana de la Cruz",
+        "group": "Social services",
+        "guest": False,
+    }
+    assert carried["answers"][0]["note"] == "tab\tand\nlines are fine"
+    assert carried["decisions"][0]["dissents"][0]["holder"] == "Social services"
