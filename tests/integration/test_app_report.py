@@ -22,7 +22,9 @@ from scoring.answers import Status
 from scoring.records import AssessmentRecord, AssessmentStatus, RecordedAnswer
 from storage.demo import create_demo
 from storage.migrate import upgrade_database
+from storage.rounds import Rounds
 from storage.store import Store
+from storage.transfer import export_json
 from tests.files import RIVERTON, riverton, signed
 from tests.integration.conftest import as_read, sign_in_app
 
@@ -310,3 +312,30 @@ def test_a_file_whose_city_profile_differs_asks_which_profile_to_keep_before_imp
     assert not at.exception
     assert store.city(city.id or 0).population_band.value == "over_1m"
     assert [a.title for a in store.assessments(city.id)] == ["Riverton 2026 (worked example)", "A later sitting"]
+
+
+def test_a_file_with_a_workshop_round_is_imported_with_it_and_the_workshop_page_shows_the_round(
+    store: Store,
+) -> None:
+    draft = _demo(store, AssessmentStatus.DRAFT)
+    data = export_json(store, draft.id or 0)
+    at = report_page(draft)
+    at.file_uploader(key="report_import_file").upload("demo.json", data, "application/json").run()
+    assert not at.exception
+    assert "1 closed workshop round(s) with 4 respondent(s) come with it" in plain(markdown(at))
+    at.button(key="report_import_go").click().run()
+    assert not at.exception
+    at.button(key="report_import_open").click().run()
+    imported = at.session_state["selected_assessment"]
+    assert imported != draft.id and len(Rounds(store).portable(imported)) == 1
+
+    at.switch_page("app_pages/workshop.py").run()
+    assert not at.exception
+    assert (
+        at.selectbox(key="workshop_round")
+        .format_func(at.selectbox(key="workshop_round").value)
+        .startswith("Round 1 · closed · 4 respondents")
+    )
+    assert "Where the team disagrees" in [h.value for h in at.header]
+    shown = plain(at.caption[0].value)  # the stand-ins answered every question of the round, as in the file
+    assert all(f"{name}: 7 of 7" in shown for name in ("Alex Demo", "Sam Example", "Rosa Sample", "Jon Placeholder"))
