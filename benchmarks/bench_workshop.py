@@ -1,6 +1,7 @@
 """The divergence view of a large workshop round: 12 respondents answering every question of the
-framework (82). Timed: working out the spread and the agreement (pure pandas), and the Workshop
-page's whole run under AppTest as a coordinator sees the closed round."""
+framework (82). Timed: working out the spread and the agreement (pure pandas), the Workshop page's
+whole run under AppTest as a coordinator sees the closed round, and the round's trip through the
+portable file (export, the import's checks, and the import into a second database)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from scoring.records import City
 from storage.migrate import upgrade_database
 from storage.rounds import Rounds
 from storage.store import Store
+from storage.transfer import apply_import, export_json, plan_import
 
 ROOT = Path(__file__).resolve().parent.parent
 RESPONDENTS = 12
@@ -83,6 +85,13 @@ def main() -> None:
         spread = median_seconds(lambda: divergence_table(frame), repeat=20)
         alpha = median_seconds(lambda: agreement(frame), repeat=20)
         read = median_seconds(lambda: Rounds(store).answers(round_id, actor), repeat=10)
+        exported = export_json(store, draft, actor)
+        export = median_seconds(lambda: export_json(store, draft, actor), repeat=10)
+        elsewhere_url = f"sqlite:///{Path(folder) / 'elsewhere.db'}"
+        upgrade_database(elsewhere_url)
+        elsewhere = Store.open(elsewhere_url, load_frameworks())
+        checks = median_seconds(lambda: plan_import(elsewhere, exported), repeat=10)
+        imported = median_seconds(lambda: apply_import(elsewhere, plan_import(elsewhere, exported), "b"), repeat=1)
 
         os.environ["DATABASE_URL"] = url
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -101,6 +110,10 @@ def main() -> None:
         "agreement_s": alpha,
         "read_answers_s": read,
         "workshop_page_run_s": page,
+        "file_kb": len(exported) / 1024,
+        "export_json_s": export,
+        "plan_import_s": checks,
+        "apply_import_s": imported,
     }
     report("workshop", figures, goals={"workshop_page_run_s": "≤ 0.300 s"})
 
