@@ -7,7 +7,9 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +22,9 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "action_targets",
+    "action_updates",
+    "actions",
     "accounts",
     "answers",
     "assessments",
@@ -272,4 +277,59 @@ round_decisions = Table(
     Column("decided_by", String(120), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("round_id", "question_id", name="one_decision_per_question"),
+)
+
+# -- the action plan (storage/actions.py) ----------------------------------------------------------
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("city_id", Integer, ForeignKey("cities.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("title", String(120), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("themes", JSON, nullable=False),  # theme ids addressed as a whole
+    Column("owner_account_id", Integer, ForeignKey("accounts.id", ondelete="RESTRICT")),
+    Column("owner_partner", String(120), nullable=False),
+    Column("start_on", Date),
+    Column("due_on", Date),
+    Column("status", String(16), nullable=False),
+    Column("dropped_reason", Text, nullable=False),
+    Column("done_on", Date),
+    Column("priority", String(8), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("money_planned", Float),
+    Column("money_actual", Float),
+    Column("staff_days_planned", Float),
+    Column("staff_days_actual", Float),
+    Column("source", String(120), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(120), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("status IN ('planned', 'in_progress', 'done', 'dropped')", name="action_status"),
+    CheckConstraint("priority IN ('high', 'medium', 'low')", name="action_priority"),
+)
+
+action_targets = Table(
+    "action_targets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action_id", Integer, ForeignKey("actions.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("question_id", String(64), nullable=False),
+    Column("target_level", Integer),
+    UniqueConstraint("action_id", "question_id", name="one_target_per_question"),
+    CheckConstraint("target_level IS NULL OR (target_level >= 0 AND target_level <= 4)", name="action_target_level"),
+)
+
+action_updates = Table(
+    "action_updates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action_id", Integer, ForeignKey("actions.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(120), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("status", String(16), nullable=False),
 )
