@@ -125,7 +125,7 @@ def context_from_store(
         peers=peers_from_store(store, framework, city.id),
         generated_at=now or datetime.now(UTC),
         variant=variant,
-        workshop=_round_facts(Rounds(store).portable(assessment_id)),
+        workshop=_round_facts(Rounds(store).portable(assessment_id, latest=True)),
     )
 
 

@@ -138,6 +138,16 @@ class Dissent:
     note: str
 
 
+def _people(round_id: int) -> Any:
+    """The query for a round's respondents with their names, in their order."""
+    return (
+        select(round_participants, accounts.c.name)
+        .join(accounts, accounts.c.id == round_participants.c.account_id)
+        .where(round_participants.c.round_id == round_id)
+        .order_by(round_participants.c.position)
+    )
+
+
 def asked(framework: Framework, themes: Sequence[str]) -> list[Question]:
     """The questions a round asks: those of ``themes``, or of every theme when none is named."""
     return [q for t in framework.themes if not themes or t.id in themes for q in t.questions]
@@ -182,12 +192,7 @@ class Rounds:
             if row.facilitator_id is not None
             else None
         )
-        query = (
-            select(round_participants, accounts.c.name)
-            .join(accounts, accounts.c.id == round_participants.c.account_id)
-            .where(round_participants.c.round_id == row.id)
-            .order_by(round_participants.c.position)
-        )
+        query = _people(row.id)
         if not may(by, Operation.READ, city_id):  # a guest: of the others, not even that they exist
             query = query.where(round_participants.c.account_id == by.account_id)
         people = conn.execute(query).all()
@@ -648,28 +653,23 @@ class Rounds:
 
     # -- the portable file -------------------------------------------------------------------------
 
-    def portable(self, assessment_id: int, by: Actor | None = None) -> list[PortableRound]:
-        """The assessment's closed rounds as the portable file carries them, respondents named as ``by``
-        may see them (None: the server's administrator at the command line, who holds the database
-        and sees names). An open round is left out, so no answer of a blind round leaves early."""
+    def portable(self, assessment_id: int, by: Actor | None = None, latest: bool = False) -> list[PortableRound]:
+        """The assessment's closed rounds (only the latest one with ``latest``) as the portable file
+        carries them, respondents named as ``by`` may see them (None: the server's administrator at the
+        command line, who holds the database and sees names). An open round is left out, so no answer
+        of a blind round leaves early."""
         record = self._record(assessment_id)
         framework = self._store.framework_of(record)
         order = {q.id: i for i, q in enumerate(framework.questions)}
+        query = select(rounds).where(rounds.c.assessment_id == assessment_id, rounds.c.closed_at.is_not(None))
         with self.engine.connect() as conn:
-            found = conn.execute(
-                select(rounds)
-                .where(rounds.c.assessment_id == assessment_id, rounds.c.closed_at.is_not(None))
-                .order_by(rounds.c.number)
-            ).all()
+            if latest:
+                query = query.order_by(rounds.c.number.desc()).limit(1)
+            found = conn.execute(query.order_by(rounds.c.number)).all()
             made: list[PortableRound] = []
             for row in found:
                 names = by is None or self._leads(row, by, record.city_id) or row.names_shown
-                people = conn.execute(
-                    select(round_participants, accounts.c.name)
-                    .join(accounts, accounts.c.id == round_participants.c.account_id)
-                    .where(round_participants.c.round_id == row.id)
-                    .order_by(round_participants.c.position)
-                ).all()
+                people = conn.execute(_people(row.id)).all()
                 position = {p.account_id: p.position for p in people}
                 given = conn.execute(select(round_answers).where(round_answers.c.round_id == row.id)).all()
                 decided = conn.execute(select(round_decisions).where(round_decisions.c.round_id == row.id)).all()

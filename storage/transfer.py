@@ -221,7 +221,7 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
         given, left_behind = carry_answers(mapping, given)
     try:
         check_assessment(framework, given, file.assessment.targets, profile.challenges)
-        check_rounds(framework, carried)
+        _check_rounds(framework, carried)
         store.check_city(profile)
     except AnswerError as exc:
         raise ImportRefused(exc.problems) from None
@@ -245,7 +245,7 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
     )
 
 
-def check_rounds(framework: Framework, carried: list[PortableRound]) -> None:
+def _check_rounds(framework: Framework, carried: list[PortableRound]) -> None:
     """Refuse rounds whose themes or questions the framework does not have, or that answer or decide a
     question outside the round's themes (``AnswerError`` with every problem, at most ten)."""
     problems: list[str] = []
