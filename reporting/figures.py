@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pandas as pd
 import plotly.graph_objects as go
 
 from reporting.context import ReportContext
 from scoring.bands import format_points
 
-__all__ = ["BAND_COLOURS", "FIGURE_SIZE", "build_figures"]
+__all__ = ["BAND_COLOURS", "FIGURE_SIZE", "TIMELINE_ROWS", "build_figures", "plan_timeline"]
 
 BAND_COLOURS = {
     "Starting": "#c8553d",
@@ -176,6 +179,64 @@ def changes(context: ReportContext) -> go.Figure | None:
     )
     figure.update_yaxes(title="Change in points", zeroline=True, zerolinecolor="#333", gridcolor="#e5e5e5")
     return _layout(figure, "Change since the previous assessment")
+
+
+TIMELINE_ROWS = 40
+"""Actions the timeline shows at most: the open ones due soonest (the table lists every action)."""
+_TIMELINE_MARKS = {  # colour and shape, so the kind of point does not rest on colour alone
+    "Overdue": ("#b3261e", "x"),
+    "Planned": ("#7a7a7a", "circle-open"),
+    "In progress": (_CURRENT, "circle"),
+    "Done": ("#2e7d5b", "diamond"),
+}
+
+
+def plan_timeline(rows: pd.DataFrame, today: date) -> go.Figure | None:
+    """The due dates of the plan's actions (``scoring.plan.plan_rows``), a row per action from its start
+    (when set) to its due date, marked overdue, planned, in progress or done; a line marks today. Only
+    the ``TIMELINE_ROWS`` actions due soonest; None when no action has a due date."""
+    dated = rows[rows["due_on"].notna() & (rows["status"] != "dropped")].head(TIMELINE_ROWS)
+    if dated.empty:
+        return None
+    labels = [f"#{r.id} {r.title[:40]}" + ("…" if len(r.title) > 40 else "") for r in dated.itertuples()]
+    kinds = ["Overdue" if r.overdue else r.status_label for r in dated.itertuples()]
+    figure = go.Figure()
+    for r, label in zip(dated.itertuples(), labels, strict=True):
+        if r.start_on is not None and not pd.isna(r.start_on) and r.start_on < r.due_on:
+            figure.add_trace(
+                go.Scatter(
+                    x=[r.start_on, r.due_on],
+                    y=[label, label],
+                    mode="lines",
+                    line={"color": "#c9d6df", "width": 6},
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+    for kind, (colour, symbol) in _TIMELINE_MARKS.items():
+        picked = [n for n, k in enumerate(kinds) if k == kind]
+        if picked:
+            figure.add_trace(
+                go.Scatter(
+                    x=[dated["due_on"].iloc[n] for n in picked],
+                    y=[labels[n] for n in picked],
+                    mode="markers",
+                    name=kind,
+                    marker={"color": colour, "symbol": symbol, "size": 11, "line": {"width": 2, "color": colour}},
+                    hovertext=[f"{dated['title'].iloc[n]} · due {dated['due_on'].iloc[n]:%d %b %Y}" for n in picked],
+                    hoverinfo="text",
+                )
+            )
+    figure.add_vline(x=today, line={"color": "#333", "dash": "dot"})
+    figure.add_annotation(x=today, y=1.02, yref="paper", text="Today", showarrow=False)
+    figure.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=labels)
+    margin = timedelta(days=20)
+    starts = [d for d in dated["start_on"] if d is not None and not pd.isna(d)]
+    earliest, latest = min([dated["due_on"].min(), today, *starts]), max(dated["due_on"].max(), today)
+    figure.update_xaxes(gridcolor="#e5e5e5", range=[earliest - margin, latest + margin])
+    _layout(figure, "Due dates of the plan's actions")
+    figure.update_layout(height=max(FIGURE_SIZE[1], 120 + 24 * len(labels)), margin={"l": 260})
+    return figure
 
 
 def build_figures(context: ReportContext) -> dict[str, go.Figure]:
