@@ -499,7 +499,8 @@ def export(
     table: Annotated[
         str,
         typer.Option(
-            "--table", help="For csv: answers, theme_scores, gaps, priorities, workshop_answers or workshop_consensus."
+            "--table",
+            help="For csv: answers, theme_scores, gaps, priorities, workshop_answers, workshop_consensus or actions.",
         ),
     ] = "answers",
     db: DbOption = None,

@@ -24,6 +24,7 @@ from storage.store import Store
 from storage.transfer import (
     ImportPlan,
     apply_import,
+    export_calendar,
     export_csv,
     export_json,
     export_tables,
@@ -234,6 +235,11 @@ class GuardedStore:
     def export_xlsx(self, assessment_id: int) -> bytes:
         self._city_of(assessment_id, Operation.READ)
         return export_xlsx(self.store, assessment_id, self.actor)
+
+    def export_calendar(self, city_id: int) -> bytes:
+        """The due dates of the city's open actions as an iCalendar file (the city's members)."""
+        self.check(Operation.READ, city_id)
+        return export_calendar(self.store, city_id, self.actor)
 
     def import_answers_csv(self, assessment_id: int, data: bytes, replace: bool = False) -> int:
         self._city_of(assessment_id, Operation.ANSWER)

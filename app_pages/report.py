@@ -52,6 +52,7 @@ TABLE_LABELS = {
     "priorities": "Priorities",
     "workshop_answers": "Workshop rounds: each respondent's answers",
     "workshop_consensus": "Workshop rounds: consensus and dissent",
+    "actions": "The city's action plan",
 }
 
 

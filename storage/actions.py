@@ -19,12 +19,13 @@ from sqlalchemy import Connection, delete, insert, select, update
 from access.roles import Actor, NotAllowed, Operation, may
 from questionnaire.problems import first_problem
 from scoring.actions import Action, ActionStatus, ActionTarget, ActionUpdate
-from scoring.records import has_control_characters, utc
+from scoring.records import has_control_characters, one_line, utc
 from storage.errors import NotFound, StorageError
+from storage.portable import PortableAction, PortableActionTarget, PortableActionUpdate, PortableOwner
 from storage.store import Store
-from storage.tables import accounts, action_targets, action_updates, actions, memberships
+from storage.tables import accounts, action_targets, action_updates, actions, assessments, memberships
 
-__all__ = ["ActionConflict", "Actions", "MAX_ACTIONS", "parse_action"]
+__all__ = ["ActionConflict", "Actions", "MAX_ACTIONS", "parse_action", "same_title"]
 
 MAX_ACTIONS = 2_000
 """Actions one city may hold: far more than any plan, few enough to list on one page."""
@@ -143,6 +144,114 @@ class Actions:
             ).all()
         return {r.id: r.name for r in rows}
 
+    # -- the portable file ------------------------------------------------------------------------
+
+    def held(self, city_id: int) -> tuple[list[Action], dict[int, str]]:
+        """The city's actions, oldest first, and the name of every account that owns one (a member who
+        has left included). Unchecked: for a caller that checked already, or the server's administrator
+        at the command line."""
+        with self.engine.connect() as conn:
+            found = self._read(conn, actions.c.city_id == city_id)
+            owner_ids = sorted({a.owner_account_id for a in found if a.owner_account_id is not None})
+            names = (
+                {
+                    r.id: r.name
+                    for r in conn.execute(select(accounts.c.id, accounts.c.name).where(accounts.c.id.in_(owner_ids)))
+                }
+                if owner_ids
+                else {}
+            )
+        return found, names
+
+    def portable(self, city_id: int) -> list[PortableAction]:
+        """The city's actions as the portable file carries them, oldest first, each with its log. A member
+        owner is written by name, never by account (unchecked, as ``held``)."""
+        found, names = self.held(city_id)
+        log: dict[int, list[Any]] = {}
+        if found:
+            with self.engine.connect() as conn:
+                for row in conn.execute(
+                    select(action_updates)
+                    .where(action_updates.c.action_id.in_([a.id for a in found]))
+                    .order_by(action_updates.c.id)
+                ):
+                    log.setdefault(row.action_id, []).append(row)
+        return [
+            PortableAction(
+                **a.model_dump(
+                    include=set(PortableAction.model_fields) - {"targets", "owner", "updates", "updated_at"}
+                ),
+                targets=tuple(PortableActionTarget(**t.model_dump()) for t in a.targets),
+                owner=_owner(a, names),
+                updated_at=a.updated_at or _now(),
+                updates=tuple(
+                    PortableActionUpdate(at=utc(u.at), by=u.by, text=u.text, status=u.status)
+                    for u in log.get(a.id or 0, [])
+                ),
+            )
+            for a in found
+        ]
+
+    @staticmethod
+    def restore(conn: Connection, assessment_id: int, carried: Sequence[PortableAction], by: str) -> int:
+        """Add an imported file's actions to the plan of the city the assessment was imported into, in
+        the import's transaction; return how many were added. A member owner becomes the city's member of
+        exactly that name (when exactly one has it), else a partner of that name; an action whose title
+        the plan already holds is left out. Who last changed each action, and its log, are kept."""
+        city_id = conn.execute(select(assessments.c.city_id).where(assessments.c.id == assessment_id)).scalar_one()
+        titles = list(conn.execute(select(actions.c.title).where(actions.c.city_id == city_id)).scalars())
+        held = {same_title(t) for t in titles}
+        members: dict[str, list[int]] = {}
+        for row in conn.execute(
+            select(accounts.c.id, accounts.c.name)
+            .join(memberships, memberships.c.account_id == accounts.c.id)
+            .where(memberships.c.city_id == city_id)
+        ):
+            members.setdefault(row.name, []).append(row.id)
+        adding = [a for a in carried if same_title(a.title) not in held]
+        if len(titles) + len(adding) > MAX_ACTIONS:
+            raise StorageError(
+                f"A city's plan holds up to {MAX_ACTIONS:,} actions; this import would bring it to "
+                f"{len(titles) + len(adding):,}. Nothing was imported."
+            )
+        now = _now()
+        for made in adding:
+            owner = made.owner
+            account = members.get(owner.name, []) if owner and owner.kind == "member" else []
+            action = parse_action(
+                {
+                    **made.model_dump(exclude={"targets", "owner", "updates"}),
+                    "targets": [t.model_dump() for t in made.targets],
+                    "owner_account_id": account[0] if len(account) == 1 else None,
+                    "owner_partner": owner.name if owner and len(account) != 1 else "",
+                }
+            )
+            values = {
+                **_stored(action),
+                "version": 1,
+                "updated_by": made.updated_by or by,
+                "updated_at": made.updated_at,
+            }
+            written = conn.execute(insert(actions).values(city_id=city_id, created_by=by, created_at=now, **values))
+            action_id = int(written.inserted_primary_key[0]) if written.inserted_primary_key else 0
+            if action.targets:
+                conn.execute(
+                    insert(action_targets),
+                    [
+                        {"action_id": action_id, "question_id": t.question_id, "target_level": t.target_level}
+                        for t in action.targets
+                    ],
+                )
+            if made.updates:
+                conn.execute(
+                    insert(action_updates),
+                    [
+                        {"action_id": action_id, "at": u.at, "by": u.by, "text": u.text, "status": u.status.value}
+                        for u in made.updates
+                    ],
+                )
+        return len(adding)
+
     # -- checks ------------------------------------------------------------------------------------
 
     def _checked(self, conn: Connection, city_id: int, action: Action) -> Action:
@@ -245,6 +354,18 @@ class Actions:
                 new={"action": action.id, **_audited(action), "note": note.strip()},
             )
         return self.get(action.id or 0, by)
+
+
+def same_title(title: str) -> str:
+    """A title as compared to find an action the plan already holds: case and spacing set aside."""
+    return " ".join(title.casefold().split())
+
+
+def _owner(action: Action, names: dict[int, str]) -> PortableOwner | None:
+    if action.owner_account_id is not None:
+        name = one_line(names.get(action.owner_account_id, ""))
+        return PortableOwner(kind="member", name=name or "A former member")
+    return PortableOwner(kind="partner", name=action.owner_partner) if action.owner_partner else None
 
 
 def _audited(action: Action) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """The portable assessment file: one city's assessment as versioned JSON with an integrity hash.
 
 Writing is deterministic (fixed field order, two-space indent, UTF-8), so exporting an imported
-file gives the same bytes. Reading refuses, with a message naming the problem, anything that is
-too big, not JSON, too deeply nested, holds absurd numbers, a key twice in one object or a broken
-character, is another format or version, was changed after export, or does not fit the schema.
+file gives the same bytes, except that an action's owner named as a member comes back as a partner
+where the receiving city has no member of that name. Reading refuses, with a message naming the
+problem, anything that is too big, not JSON, too deeply nested, holds absurd numbers, a key twice
+in one object or a broken character, is another format or version, was changed after export, or
+does not fit the schema.
 Types are strict, as the schema says: no number written as text or as true/false, no time without
 its time zone. The JSON Schema in ``docs/assessment-file.schema.json`` is generated from the models
 here and a test keeps the two in step; what the reader checks beyond the schema is listed in the
@@ -16,7 +18,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import (
@@ -31,6 +33,8 @@ from pydantic import (
 )
 
 from questionnaire.problems import Place, problem_sentences
+from scoring.actions import MAX_LINKS as MAX_ACTION_LINKS
+from scoring.actions import ActionStatus, Priority
 from scoring.answers import Evidence, Status
 from scoring.records import (
     MAX_LINKS,
@@ -53,10 +57,15 @@ __all__ = [
     "BEYOND_SCHEMA",
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "MAX_ACTIONS",
     "MAX_FILE_BYTES",
+    "PortableAction",
+    "PortableActionTarget",
+    "PortableActionUpdate",
     "PortableDecision",
     "PortableDissent",
     "PortableFile",
+    "PortableOwner",
     "PortableRespondent",
     "PortableRound",
     "PortableRoundAnswer",
@@ -67,16 +76,20 @@ __all__ = [
 ]
 
 FORMAT_NAME: Final = "city-cohesion-assessment"
-FORMAT_VERSION: Final = 2
-"""The newest format version: 2 carries workshop rounds. A file without rounds is still written as
-version 1, byte for byte as before, so older copies of the product read it."""
-READABLE_VERSIONS: Final = (1, 2)
+FORMAT_VERSION: Final = 3
+"""The newest format version: 2 carries workshop rounds, 3 the city's action plan. A file is written in
+the oldest version that holds what it carries: without rounds or actions it is version 1, byte for
+byte as before, and without actions version 2, so older copies of the product read it."""
+READABLE_VERSIONS: Final = (1, 2, 3)
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ANSWERS = 2_000
 MAX_ROUNDS = 20
 MAX_RESPONDENTS = 200
 MAX_ROUND_ANSWERS = 20_000
 MAX_DISSENTS = 20
+MAX_ACTIONS = 2_000
+"""As many actions as a city's plan holds (``storage.actions.MAX_ACTIONS``)."""
+MAX_ACTION_UPDATES = 500
 MAX_DIGITS = 30
 """No honest number in an assessment file is longer than this (levels, targets, years)."""
 
@@ -93,9 +106,12 @@ BEYOND_SCHEMA: Final = (
     "question ids, theme ids in targets and the city's challenges must exist in the installed framework version "
     "(or be mapped by its crosswalk), and 'not_applicable' must be allowed for that question",
     "each question is answered at most once; the file is at most 5 MB",
-    "only format version 2 carries workshop rounds; in a round, respondents' positions and rounds' numbers "
-    "are unique, every answer is given by one of the round's respondents, once per question, and only to "
-    "the round's themes, each question has at most one consensus, and a round closes after it opened",
+    "workshop rounds are carried from format version 2 on; in a round, respondents' positions and rounds' "
+    "numbers are unique, every answer is given by one of the round's respondents, once per question, and only "
+    "to the round's themes, each question has at most one consensus, and a round closes after it opened",
+    "actions are carried from format version 3 on; an action is due no earlier than it starts, a dropped "
+    "action says why, it links each question once, and its questions and themes must exist in the installed "
+    "framework version (or be mapped by its crosswalk)",
 )
 """What ``read_portable`` and the import check that JSON Schema cannot say; listed in the schema."""
 
@@ -116,6 +132,24 @@ def _written_moment(value: Any) -> Any:
 
 FileMoment = Annotated[AwareDatetime, BeforeValidator(_written_moment), AfterValidator(utc)]
 """A date and time with its time zone, kept as UTC."""
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _written_date(value: Any) -> Any:
+    """Only a written calendar date (as the schema's "date"), never a number or a date and time."""
+    if isinstance(value, date):  # written by this product, not read from a file
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date, for example 2026-03-31")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date") from None
+
+
+FileDate = Annotated[date, BeforeValidator(_written_date)]
+"""A calendar date, written YYYY-MM-DD."""
 
 
 class _Part(BaseModel):
@@ -266,6 +300,72 @@ class PortableRound(_Part):
         return self
 
 
+class PortableOwner(_Part):
+    """Who owns an action: a member of the city, by name only (no account id or e-mail address leaves
+    the city), or a partner organisation. On import a member is matched to a member of the receiving
+    city by exact name, else kept as a partner name."""
+
+    kind: Literal["member", "partner"]
+    name: Name
+
+
+class PortableActionTarget(_Part):
+    """A question an action addresses, and the level it aims for there (None: not set)."""
+
+    question_id: Annotated[str, Field(min_length=1, max_length=64)]
+    target_level: Level | None = None
+
+
+class PortableActionUpdate(_Part):
+    """One line of an action's log."""
+
+    at: FileMoment
+    by: ShortText = ""
+    text: Note = ""
+    status: ActionStatus
+
+
+Amount = Annotated[float, Field(ge=0, le=1e12)]
+
+
+class PortableAction(_Part):
+    """One action of the city's plan (format version 3), with its log."""
+
+    title: Name
+    description: Note = ""
+    targets: tuple[PortableActionTarget, ...] = Field(default=(), max_length=MAX_ACTION_LINKS)
+    themes: tuple[Annotated[str, Field(min_length=1, max_length=64)], ...] = Field(
+        default=(), max_length=MAX_ACTION_LINKS
+    )
+    owner: PortableOwner | None = None
+    start_on: FileDate | None = None
+    due_on: FileDate | None = None
+    status: ActionStatus = ActionStatus.PLANNED
+    dropped_reason: Annotated[Note, Field(max_length=1_000)] = ""
+    done_on: FileDate | None = None
+    priority: Priority = Priority.MEDIUM
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    money_planned: Amount | None = None
+    money_actual: Amount | None = None
+    staff_days_planned: Amount | None = None
+    staff_days_actual: Amount | None = None
+    source: ShortText = ""
+    updated_by: ShortText = ""
+    updated_at: FileMoment
+    updates: tuple[PortableActionUpdate, ...] = Field(default=(), max_length=MAX_ACTION_UPDATES)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.start_on and self.due_on and self.due_on < self.start_on:
+            raise ValueError("the action is due (due_on) before it starts (start_on)")
+        if self.status is ActionStatus.DROPPED and not self.dropped_reason.strip():
+            raise ValueError("a dropped action says why (dropped_reason)")
+        questions = [t.question_id for t in self.targets]
+        if len(set(questions)) < len(questions):
+            raise ValueError("the action links a question more than once")
+        return self
+
+
 class Integrity(_Part):
     """The SHA-256 of the file's content without this block (see ``digest_of``)."""
 
@@ -277,19 +377,23 @@ class PortableFile(_Part):
     """A whole portable assessment file."""
 
     format: Literal["city-cohesion-assessment"] = FORMAT_NAME
-    format_version: Literal[1, 2] = FORMAT_VERSION
+    format_version: Literal[1, 2, 3] = FORMAT_VERSION
     framework: FrameworkRef
     city: PortableCity
     assessment: PortableAssessment
     answers: list[PortableAnswer] = Field(max_length=MAX_ANSWERS)
     rounds: list[PortableRound] = Field(default_factory=list, max_length=MAX_ROUNDS)
-    """The assessment's closed workshop rounds (format version 2)."""
+    """The assessment's closed workshop rounds (from format version 2 on)."""
+    actions: list[PortableAction] = Field(default_factory=list, max_length=MAX_ACTIONS)
+    """The city's action plan (from format version 3 on)."""
     integrity: Integrity
 
     @model_validator(mode="after")
-    def _rounds_in_version_two(self) -> Self:
+    def _parts_in_their_versions(self) -> Self:
         if self.rounds and self.format_version < 2:
-            raise ValueError("rounds: workshop rounds are carried only by format version 2")
+            raise ValueError("rounds: workshop rounds are carried only by format version 2 and later")
+        if self.actions and self.format_version < 3:
+            raise ValueError("actions: the action plan is carried only by format version 3 and later")
         numbers = [r.number for r in self.rounds]
         if len(set(numbers)) < len(numbers):
             raise ValueError("rounds: two rounds have the same number")
@@ -327,12 +431,14 @@ def dump_portable(
     assessment: AssessmentRecord,
     answers: list[RecordedAnswer],
     rounds: Sequence[PortableRound] = (),
+    actions: Sequence[PortableAction] = (),
 ) -> bytes:
-    """The portable file's bytes: always the same bytes for the same content. Without ``rounds`` the
-    file is format version 1, as it always was; with them, version 2."""
+    """The portable file's bytes: always the same bytes for the same content. Without ``rounds`` or
+    ``actions`` the file is format version 1, as it always was; with rounds only, version 2; with
+    actions, version 3."""
     content: dict[str, Any] = {
         "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION if rounds else 1,
+        "format_version": 3 if actions else 2 if rounds else 1,
         "framework": {"id": framework_id, "version": framework_version},
         "city": PortableCity(**city.model_dump(exclude={"id"})).model_dump(mode="json"),
         "assessment": PortableAssessment(
@@ -345,6 +451,8 @@ def dump_portable(
     }
     if rounds:
         content["rounds"] = [r.model_dump(mode="json") for r in rounds]
+    if actions:
+        content["actions"] = [a.model_dump(mode="json") for a in actions]
     content["integrity"] = {"algorithm": "sha256", "digest": digest_of(content)}
     return (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -459,7 +567,8 @@ def read_portable(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> PortableFile:
         raise ImportRefused(
             [
                 f"the file is in format version {version!r}; this version of the product reads versions "
-                + " and ".join(map(str, READABLE_VERSIONS))
+                + ", ".join(map(str, READABLE_VERSIONS[:-1]))
+                + f" and {READABLE_VERSIONS[-1]}"
             ]
         )
     integrity = content.get("integrity")
@@ -477,7 +586,7 @@ def portable_schema() -> dict[str, Any]:
     """The JSON Schema of the portable file, as committed in ``docs/assessment-file.schema.json``."""
     schema = PortableFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "City Cohesion Self-Assessment: portable assessment file, format versions 1 and 2"
+    schema["title"] = "City Cohesion Self-Assessment: portable assessment file, format versions 1 to 3"
     schema["description"] = (
         "One city's assessment, as exported by the product. Besides this schema, an import checks: "
         + "; ".join(BEYOND_SCHEMA)

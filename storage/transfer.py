@@ -5,22 +5,34 @@ Every import is checked completely before anything is written, and written in on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from datetime import UTC, date, datetime
 
 import pandas as pd
 from pydantic import ValidationError
+from sqlalchemy import Connection
 
 from access.roles import Actor
-from questionnaire.crosswalk import CrosswalkError, map_question_ids
+from questionnaire.crosswalk import CrosswalkError, IdMapping, map_question_ids
 from questionnaire.model import Framework, text_in
 from questionnaire.problems import problem_sentences
+from reporting.calendar import plan_calendar
 from scoring.answers import AnswerError, Evidence, Status, answers_frame
 from scoring.carry import carry_answers
+from scoring.plan import owner_of
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import check_assessment, summarise
+from storage.actions import MAX_ACTIONS, Actions, same_title
 from storage.errors import ImportRefused, StorageError
-from storage.portable import PortableFile, PortableRound, dump_portable, read_portable
+from storage.portable import (
+    PortableAction,
+    PortableActionTarget,
+    PortableFile,
+    PortableRound,
+    dump_portable,
+    read_portable,
+)
 from storage.rounds import Rounds, asked
 from storage.spreadsheet import SpreadsheetError, read_csv_table, to_csv_bytes, to_xlsx_bytes
 from storage.store import Store
@@ -31,6 +43,7 @@ __all__ = [
     "ImportPlan",
     "ProfileDifference",
     "apply_import",
+    "export_calendar",
     "export_csv",
     "export_json",
     "export_tables",
@@ -39,7 +52,15 @@ __all__ = [
     "plan_import",
 ]
 
-EXPORT_TABLES = ("answers", "theme_scores", "gaps", "priorities", "workshop_answers", "workshop_consensus")
+EXPORT_TABLES = (
+    "answers",
+    "theme_scores",
+    "gaps",
+    "priorities",
+    "workshop_answers",
+    "workshop_consensus",
+    "actions",
+)
 _SHEET_TITLES = {
     "answers": "Answers",
     "theme_scores": "Theme scores",
@@ -47,6 +68,7 @@ _SHEET_TITLES = {
     "priorities": "Priorities",
     "workshop_answers": "Workshop answers",
     "workshop_consensus": "Workshop consensus",
+    "actions": "Actions",
 }
 ANSWER_CSV_COLUMNS = ["question_id", "status", "level", "evidence", "reason", "note", "links"]
 """The answers table's columns that an import reads back; the others are there for people."""
@@ -60,13 +82,15 @@ _WHOSE_COLUMNS = ["city", "assessment"]
 
 def export_json(store: Store, assessment_id: int, by: Actor | None = None) -> bytes:
     """The assessment as a portable file, answers in framework order, with its closed workshop rounds,
-    respondents named as ``by`` may see them (None: the server's administrator)."""
+    respondents named as ``by`` may see them (None: the server's administrator), and the city's action
+    plan, owners by name."""
     record = store.assessment(assessment_id)
     city = store.city(record.city_id or 0)
     order = {q.id: i for i, q in enumerate(store.framework_of(record).questions)}
     given = sorted(store.answers(assessment_id), key=lambda a: (order.get(a.question_id, len(order)), a.question_id))
     carried = Rounds(store).portable(assessment_id, by)
-    return dump_portable(record.framework_id, record.framework_version, city, record, given, carried)
+    plan = Actions(store).portable(city.id or 0)
+    return dump_portable(record.framework_id, record.framework_version, city, record, given, carried, plan)
 
 
 _PROFILE_LABELS = {
@@ -134,6 +158,12 @@ class ImportPlan:
     """The file's workshop rounds that will be stored with the assessment."""
     rounds_left_behind: int = 0
     """Workshop rounds answered against a framework version that is not installed: not carried over."""
+    actions: list[PortableAction] = field(default_factory=list)
+    """The file's actions that will be added to the city's plan, question ids mapped to the framework."""
+    actions_left_out: list[str] = field(default_factory=list)
+    """Titles of the file's actions that the existing city's plan holds already: not added again."""
+    action_links_dropped: list[str] = field(default_factory=list)
+    """Question ids of an older framework version, linked to actions, that no current question replaces."""
 
     @property
     def needs_profile_choice(self) -> bool:
@@ -182,6 +212,22 @@ class ImportPlan:
                 f"{self.rounds_left_behind} workshop round(s) were answered against framework version "
                 f"{self.file.framework.version}, which is not installed, and are not carried over."
             )
+        if self.actions:
+            lines.append(
+                f"{len(self.actions)} action(s) of the city's plan come with it. An owner who is a member of "
+                "the city here, by exactly the same name, keeps the action; other owners are kept as names."
+            )
+        if self.actions_left_out:
+            lines.append(
+                f"{len(self.actions_left_out)} action(s) are already in the city's plan and are left out: "
+                + "; ".join(f"“{t}”" for t in self.actions_left_out)
+                + "."
+            )
+        if self.action_links_dropped:
+            lines.append(
+                "These questions, linked to actions, are no longer part of the framework, so the links are "
+                f"left out: {', '.join(self.action_links_dropped)}."
+            )
         if self.left_behind:
             lines.append(f"These answers cannot be carried over: {', '.join(self.left_behind)}.")
         if self.challenges_left_out:
@@ -209,26 +255,40 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
     left_behind: list[str] = []
     left_out: list[str] = []
     carried = file.rounds
+    mapping: IdMapping | None = None
     if file.framework.version != framework.version:
         carried = []  # answered against levels that meant something else: kept out, and said so
         known = {c.id for c in framework.challenges}
         left_out = [c for c in profile.challenges if c not in known]
         profile = profile.model_copy(update={"challenges": tuple(c for c in profile.challenges if c in known)})
+        linked = [t.question_id for a in file.actions for t in a.targets]
         try:
-            mapping = map_question_ids(framework, file.framework.version, [a.question_id for a in given])
+            mapping = map_question_ids(framework, file.framework.version, [a.question_id for a in given] + linked)
         except CrosswalkError as exc:
             raise ImportRefused([str(exc)]) from None
         given, left_behind = carry_answers(mapping, given)
     try:
         check_assessment(framework, given, file.assessment.targets, profile.challenges)
         _check_rounds(framework, carried)
+        planned, links_dropped = _carried_actions(store.frameworks.all(), file.actions, mapping)
         store.check_city(profile)
     except AnswerError as exc:
         raise ImportRefused(exc.problems) from None
     except StorageError as exc:
         raise ImportRefused([str(exc)]) from None
     city = store.matching_city(profile)
-    same_title = [a.id or 0 for a in store.assessments(city.id) if a.title == file.assessment.title] if city else []
+    titled = [a.id or 0 for a in store.assessments(city.id) if a.title == file.assessment.title] if city else []
+    titles = [a.title for a in Actions(store).held(city.id or 0)[0]] if city else []
+    held = {same_title(t) for t in titles}
+    actions_left_out = [a.title for a in planned if same_title(a.title) in held]
+    planned = [a for a in planned if same_title(a.title) not in held]
+    if len(titles) + len(planned) > MAX_ACTIONS:
+        raise ImportRefused(
+            [
+                f"actions: the city's plan would hold {len(titles) + len(planned):,} actions; a plan holds up to "
+                f"{MAX_ACTIONS:,}"
+            ]
+        )
     return ImportPlan(
         file=file,
         digest=file.integrity.digest,
@@ -239,10 +299,51 @@ def plan_import(store: Store, data: bytes) -> ImportPlan:
         challenges_left_out=left_out,
         existing_city=city,
         differences=profile_differences(city, profile) if city else [],
-        same_title=same_title,
+        same_title=titled,
         rounds=list(carried),
         rounds_left_behind=len(file.rounds) - len(carried),
+        actions=planned,
+        actions_left_out=actions_left_out,
+        action_links_dropped=links_dropped,
     )
+
+
+def _carried_actions(
+    installed: Sequence[Framework], carried: list[PortableAction], mapping: IdMapping | None
+) -> tuple[list[PortableAction], list[str]]:
+    """The file's actions, and the retired question ids they were linked to. For a file of a version no
+    longer installed, ids go through ``mapping``: a question that changed is linked by its successor, a
+    retired one is unlinked. A plan outlives the assessment it travels with, so, as in the store,
+    an action may address any question or theme of an installed framework version. Refuses
+    (``AnswerError``, at most ten problems) one that none has."""
+    questions = {q.id for f in installed for q in f.questions}
+    themes = {t.id for f in installed for t in f.themes}
+    problems: list[str] = []
+    dropped: set[str] = set()
+    made: list[PortableAction] = []
+    for number, action in enumerate(carried):
+        where = f"actions.{number} (“{action.title}”)"
+        targets: dict[str, PortableActionTarget] = {}
+        for target in action.targets:
+            question_id = target.question_id
+            if mapping is not None:
+                successor = mapping.mapped.get(question_id) or next(
+                    iter(mapping.not_comparable.get(question_id, [])), None
+                )
+                if successor is None and question_id in mapping.retired:
+                    dropped.add(question_id)
+                    continue
+                question_id = successor or question_id
+            if question_id not in questions:
+                problems.append(f"{where}: no installed framework has the question {target.question_id}")
+                continue
+            targets.setdefault(question_id, target.model_copy(update={"question_id": question_id}))
+        if unknown := sorted(set(action.themes) - themes):
+            problems.append(f"{where}: no installed framework has the theme(s) {', '.join(unknown)}")
+        made.append(action.model_copy(update={"targets": tuple(targets.values())}))
+    if problems:
+        raise AnswerError(problems[:10] + ([f"and {len(problems) - 10} more"] if len(problems) > 10 else []))
+    return made, sorted(dropped)
 
 
 def _check_rounds(framework: Framework, carried: list[PortableRound]) -> None:
@@ -278,6 +379,14 @@ def apply_import(store: Store, plan: ImportPlan, by: str, use_file_profile: bool
         "profile": "from the file" if use_file_profile and plan.needs_profile_choice else "stored",
         "rounds": len(plan.rounds),
     }
+    if plan.file.actions:
+        details |= {"actions": len(plan.actions), "actions_left_out": plan.actions_left_out}
+
+    def also(conn: Connection, assessment_id: int) -> None:
+        Rounds.restore(conn, assessment_id, carried=plan.rounds, answers=plan.answers)
+        if plan.actions:
+            Actions.restore(conn, assessment_id, plan.actions, by)
+
     return store.import_assessment(
         plan.city,
         record,
@@ -286,8 +395,18 @@ def apply_import(store: Store, plan: ImportPlan, by: str, use_file_profile: bool
         digest=plan.digest,
         details=details,
         use_file_profile=use_file_profile,
-        also=partial(Rounds.restore, carried=plan.rounds, answers=plan.answers),
+        also=also,
     )
+
+
+# -- calendar ------------------------------------------------------------------------------------
+
+
+def export_calendar(store: Store, city_id: int, by: Actor, now: datetime | None = None) -> bytes:
+    """The due dates of the city's open actions as an iCalendar file (RFC 5545), for a team calendar."""
+    plan = Actions(store)
+    city = store.city(city_id)
+    return plan_calendar(city.name, plan.of(city_id, by), plan.owners(city_id, by), now or datetime.now(UTC))
 
 
 # -- spreadsheets --------------------------------------------------------------------------------
@@ -364,6 +483,9 @@ def export_tables(store: Store, assessment_id: int, by: Actor | None = None) -> 
     ranked.insert(2, "theme", ranked["theme_id"].map(theme_title))
     tables = {"answers": answers_table, "theme_scores": theme_scores, "gaps": gaps, "priorities": ranked}
     tables |= _workshop_tables(framework, Rounds(store).portable(assessment_id, by))
+    tables["actions"] = _actions_table(
+        store, city.id or 0, by, {q.id: t.id for t in framework.themes for q in t.questions}
+    )
     return {name: _whose(table, city, record) for name, table in tables.items()}
 
 
@@ -416,6 +538,70 @@ def _workshop_tables(framework: Framework, carried: list[PortableRound]) -> dict
     for table in (workshop_answers, consensus):
         table["level"] = table["level"].astype("Int64")
     return {"workshop_answers": workshop_answers, "workshop_consensus": consensus}
+
+
+ACTION_COLUMNS = [
+    "id",
+    "title",
+    "status",
+    "priority",
+    "owner",
+    "start_on",
+    "due_on",
+    "done_on",
+    "overdue",
+    "questions",
+    "themes",
+    "money_planned",
+    "money_actual",
+    "staff_days_planned",
+    "staff_days_actual",
+    "currency",
+    "dropped_reason",
+    "description",
+    "source",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+def _actions_table(store: Store, city_id: int, by: Actor | None, theme_of: dict[str, str]) -> pd.DataFrame:
+    """The city's whole action plan, one row per action, oldest first (the city's, not only this
+    assessment's): owner by name, questions with the level each aims for ("Q4.2→3")."""
+    plan = Actions(store)
+    found, names = plan.held(city_id) if by is None else (plan.of(city_id, by), plan.owners(city_id, by))
+    today = date.today()
+    rows = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "status": a.status.value,
+            "priority": a.priority.value,
+            "owner": owner_of(a, names),
+            "start_on": a.start_on.isoformat() if a.start_on else "",
+            "due_on": a.due_on.isoformat() if a.due_on else "",
+            "done_on": a.done_on.isoformat() if a.done_on else "",
+            "overdue": a.overdue(today),
+            "questions": "; ".join(
+                t.question_id + ("" if t.target_level is None else f"→{t.target_level}") for t in a.targets
+            ),
+            "themes": "; ".join(sorted({*a.themes, *(theme_of[q] for q in a.question_ids if q in theme_of)})),
+            "money_planned": a.money_planned,
+            "money_actual": a.money_actual,
+            "staff_days_planned": a.staff_days_planned,
+            "staff_days_actual": a.staff_days_actual,
+            "currency": a.currency,
+            "dropped_reason": a.dropped_reason,
+            "description": a.description,
+            "source": a.source,
+            "version": a.version,
+            "updated_by": a.updated_by,
+            "updated_at": a.updated_at.isoformat() if a.updated_at else "",
+        }
+        for a in found
+    ]
+    return pd.DataFrame(rows, columns=ACTION_COLUMNS)
 
 
 def _whose(table: pd.DataFrame, city: City, record: AssessmentRecord) -> pd.DataFrame:

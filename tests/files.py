@@ -74,3 +74,59 @@ def riverton_workshop() -> dict[str, Any]:
         }
     ]
     return content
+
+
+def riverton_plan() -> dict[str, Any]:
+    """The worked example with its workshop round as format version 3, with two actions of the city's
+    plan: one owned by a member (by name), in progress with a log line, and one dropped, owned by a partner."""
+    content = riverton_workshop()
+    content["format_version"] = 3
+    content["actions"] = [
+        {
+            "title": "Hate-crime reporting in every district",
+            "description": "Third-party reporting points in libraries.\nReviewed monthly.",
+            "targets": [{"question_id": "Q7.1", "target_level": 3}, {"question_id": "Q7.2", "target_level": None}],
+            "themes": ["T7"],
+            "owner": {"kind": "member", "name": "Ana"},
+            "start_on": "2026-02-01",
+            "due_on": "2026-06-30",
+            "status": "in_progress",
+            "dropped_reason": "",
+            "done_on": None,
+            "priority": "high",
+            "currency": "EUR",
+            "money_planned": 12000.0,
+            "money_actual": None,
+            "staff_days_planned": 40.0,
+            "staff_days_actual": None,
+            "source": "Next step of Q7.1",
+            "updated_by": "Ana",
+            "updated_at": "2026-03-12T10:00:00Z",
+            "updates": [
+                {"at": "2026-03-12T10:00:00Z", "by": "Ana", "text": "Two points open", "status": "in_progress"}
+            ],
+        },
+        {
+            "title": "Victim liaison rota",
+            "description": "",
+            "targets": [{"question_id": "Q7.3", "target_level": 2}],
+            "themes": [],
+            "owner": {"kind": "partner", "name": "Victim Support"},
+            "start_on": None,
+            "due_on": None,
+            "status": "dropped",
+            "dropped_reason": "Covered by the regional force",
+            "done_on": None,
+            "priority": "low",
+            "currency": "EUR",
+            "money_planned": None,
+            "money_actual": None,
+            "staff_days_planned": None,
+            "staff_days_actual": None,
+            "source": "",
+            "updated_by": "Cora",
+            "updated_at": "2026-03-13T10:00:00Z",
+            "updates": [],
+        },
+    ]
+    return content

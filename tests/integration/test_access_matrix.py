@@ -115,6 +115,7 @@ OPERATIONS: dict[str, tuple[set[str], Op]] = {
     "export the portable file": (READERS, lambda g, s, t: g.export_json(t["submitted"])),
     "export a spreadsheet": (READERS, lambda g, s, t: g.export_xlsx(t["submitted"])),
     "export a CSV table": (READERS, lambda g, s, t: g.export_csv(t["submitted"], "theme_scores")),
+    "export the action plan's calendar": (READERS, lambda g, s, t: g.export_calendar(t["city"])),
     "save an answer": (EDITORS, lambda g, s, t: g.save_answer(t["draft"], RecordedAnswer(question_id="Q2.1", level=3))),
     "save many answers": (
         EDITORS,

@@ -139,7 +139,7 @@ def test_the_workbook_has_the_workshop_sheets_with_formula_like_notes_kept_as_te
 ) -> None:
     _closed_round(store, team)
     book = openpyxl.load_workbook(io.BytesIO(export_xlsx(store, team["draft"], team["Cora"])))
-    assert book.sheetnames[-2:] == ["Workshop answers", "Workshop consensus"]
+    assert book.sheetnames[-3:] == ["Workshop answers", "Workshop consensus", "Actions"]
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     consensus = [[c.value for c in row] for row in book["Workshop consensus"].iter_rows()]

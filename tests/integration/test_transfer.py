@@ -150,7 +150,16 @@ def test_csv_export_is_utf8_with_bom_and_neutralises_formulas(store: Store, fill
 
 def test_every_table_exports_to_csv_and_all_of_them_to_one_workbook(store: Store, filled: int) -> None:
     tables = export_tables(store, filled)
-    assert list(tables) == ["answers", "theme_scores", "gaps", "priorities", "workshop_answers", "workshop_consensus"]
+    assert list(tables) == [
+        "answers",
+        "theme_scores",
+        "gaps",
+        "priorities",
+        "workshop_answers",
+        "workshop_consensus",
+        "actions",
+    ]
+    assert tables["actions"].empty  # no action yet: the sheet is there, with its columns
     assert tables["workshop_answers"].empty  # no round yet: the sheet is there, with its columns
     assert len(tables["theme_scores"]) == 12
     assert tables["priorities"][["rank", "theme_id"]].values.tolist() == [[1, "T1"]]

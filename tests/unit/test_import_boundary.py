@@ -22,6 +22,7 @@ CORE = [
     "scoring.carry",
     "scoring.divergence",
     "reporting.context",
+    "reporting.calendar",
     "questionnaire.rules",
     "access.roles",
     "access.passwords",

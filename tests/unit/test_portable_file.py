@@ -54,7 +54,7 @@ def test_a_file_changed_after_export_is_refused() -> None:
         (b"   ", "empty"),
         (b'{"format": ', "not valid JSON (line 1"),
         (b'{"format": "something-else"}', "not a City Cohesion assessment file"),
-        (b'{"format": "city-cohesion-assessment", "format_version": 3}', "reads versions 1 and 2"),
+        (b'{"format": "city-cohesion-assessment", "format_version": 4}', "reads versions 1, 2 and 3"),
         (b'{"format": "city-cohesion-assessment", "format_version": "2"}', "format version '2'"),
         (b'{"format": "city-cohesion-assessment", "format_version": 1}', "no integrity hash"),
     ],

@@ -14,7 +14,7 @@ import pytest
 
 from storage.errors import ImportRefused
 from storage.portable import BEYOND_SCHEMA, read_portable
-from tests.files import riverton, riverton_workshop, signed
+from tests.files import riverton, riverton_plan, signed
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent.parent / "docs" / "assessment-file.schema.json").read_text("utf-8")
@@ -91,11 +91,12 @@ def test_a_broken_character_is_refused_with_its_place_not_a_codec_error() -> Non
 
 
 def _variants() -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every field of the worked example with a workshop round (and of the first item of each list of
-    objects: answers, the round, its respondents, answers, decisions and dissents) set to values of
-    every JSON kind."""
+    """Every field of the worked example with a workshop round and an action plan (and of the first item
+    of each list of objects: answers, the round, its respondents, answers, decisions and dissents, the
+    actions, their targets and log) set to values of every JSON kind."""
     kinds: list[Any] = [True, None, "3", 3, 3.0, 3.5, -1, 1e3, "", " ", "x" * 200, [], {}, ["x"], "a\nb", "a\x07b"]
     kinds += ["2026-01-01T00:00:00", "2026-01-01T00:00:00+02:00", "2026-01-01", "draft", "none", "javascript:x"]
+    kinds += ["2026-02-30", "member", "partner", "dropped", "EUR", "eur", 1e13]
 
     def fields(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
         if isinstance(value, dict):
@@ -106,7 +107,7 @@ def _variants() -> Iterator[tuple[tuple[str | int, ...], Any]]:
         else:
             yield path
 
-    content = riverton_workshop()
+    content = riverton_plan()
     for path in fields({k: v for k, v in content.items() if k not in ("integrity", "format", "format_version")}, ()):
         for value in kinds:
             yield path, copy.deepcopy(value)
@@ -123,6 +124,9 @@ STRICTER = {
     "who is not one of the round's respondents": "every answer is given by one of the round's respondents",
     "closes (closed_at) before it opened": "a round closes after it opened",
     "the same position": "respondents' positions and rounds' numbers are unique",
+    "is due (due_on) before it starts": "an action is due no earlier than it starts",
+    "a dropped action says why": "a dropped action says why",
+    "links a question more than once": "links each question once",
 }
 
 
@@ -132,7 +136,7 @@ def test_the_reader_accepts_nothing_the_schema_refuses_and_refuses_more_only_as_
     assert documented in SCHEMA["description"]
     checked = stricter = 0
     for path, value in _variants():
-        data = signed(changed(path, value, riverton_workshop()))
+        data = signed(changed(path, value, riverton_plan()))
         schema_ok = VALIDATOR.is_valid(json.loads(data))
         try:
             read_portable(data)
@@ -158,7 +162,29 @@ BAD_FILES: list[tuple[str, Any]] = [
     ("note too long", changed(("answers", 0, "note"), "x" * 5_001)),
     ("naive time", changed(("answers", 0, "answered_at"), "2026-01-01T00:00:00")),
     ("answers not a list", changed(("answers",), {"a": 1})),
+    (
+        "action with an account id",
+        changed(("actions", 0, "owner"), {"kind": "member", "account_id": 7}, riverton_plan()),
+    ),
+    ("action due as a time", changed(("actions", 0, "due_on"), "2026-06-30T00:00:00Z", riverton_plan())),
+    ("action owner of no kind", changed(("actions", 0, "owner"), {"kind": "mayor", "name": "X"}, riverton_plan())),
 ]
+
+
+def test_actions_are_refused_in_a_file_of_an_older_format_version() -> None:
+    for version in (1, 2):
+        content = changed(("format_version",), version, riverton_plan())
+        if version == 1:
+            content.pop("rounds")
+        assert refusal(signed(content)) == ["actions: the action plan is carried only by format version 3 and later"]
+
+
+def test_an_action_plan_beyond_the_limits_is_refused() -> None:
+    content = riverton_plan()
+    content["actions"] = content["actions"] * 1_001
+    assert any(p.startswith("actions: ") and "2000" in p.replace(",", "") for p in refusal(signed(content)))
+    content = changed(("actions", 0, "targets"), [{"question_id": f"Q{i}.1"} for i in range(51)], riverton_plan())
+    assert any(p.startswith("actions.0.targets") for p in refusal(signed(content)))
 
 
 @pytest.mark.parametrize(("name", "content"), BAD_FILES, ids=[name for name, _ in BAD_FILES])
