@@ -18,15 +18,18 @@ from pydantic import BaseModel, ConfigDict
 from questionnaire.crosswalk import CrosswalkError, map_question_ids, readable_from, same_scale
 from questionnaire.model import Framework, text_in
 from questionnaire.practices import PracticeLibrary
+from scoring.actions import ACTION_STATUS_LABELS, Action, actions_beside_changes, plan_progress
 from scoring.answers import Status, answers_frame
 from scoring.bands import BANDS, band_for, format_points
 from scoring.comparison import compare, trends
 from scoring.divergence import agreement, divergence_table
 from scoring.matching import Gap, Match, Peer, cities_to_talk_to, match_practices
+from scoring.plan import owner_of
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import summarise
 
 __all__ = [
+    "ActionRow",
     "ChartSlot",
     "PracticeRow",
     "ReportContext",
@@ -122,6 +125,23 @@ class ThemeSection(_Part):
     questions: list[QuestionRow]
 
 
+class ActionRow(_Part):
+    """One action of the city's plan, as the report prints it."""
+
+    id: int | None
+    title: str
+    owner: str
+    """The member's name, the partner organisation, or "No owner yet"."""
+    due: str
+    """The due date (ISO), or "No due date"."""
+    status: str
+    """"Planned", "In progress", "Done" or "Dropped"."""
+    overdue: bool
+    questions: list[str] = []
+    """The questions it addresses."""
+    done_on: str = ""
+
+
 class PriorityRow(_Part):
     """One entry of the priority action plan."""
 
@@ -134,6 +154,17 @@ class PriorityRow(_Part):
     priority: float
     explanation: str
     steps: list[str]
+    actions: list[ActionRow] = []
+    """The open actions that address the theme or one of its questions, soonest due first."""
+
+
+class PlanPart(_Part):
+    """How far the city's action plan has got, and its open actions that no listed priority holds."""
+
+    progress: str
+    """For example "3 of 8 actions done, 2 overdue"."""
+    overdue: int
+    other_open: list[ActionRow]
 
 
 class PracticeRow(_Part):
@@ -187,6 +218,8 @@ class ItemChange(_Part):
     before: str
     after: str
     change: str
+    actions: list[str] = []
+    """The actions linked to the question: each one's title and status ("… (done)")."""
 
     @property
     def label(self) -> str:
@@ -196,6 +229,24 @@ class ItemChange(_Part):
         if self.before_id and self.before_id != self.question_id:
             return f"{self.question_id} (was {self.before_id})"
         return self.question_id
+
+
+class DoneAction(_Part):
+    """An action done between the two assessments, with the linked questions that moved ("Q2.4 improved")."""
+
+    action: ActionRow
+    moved: list[str]
+
+
+class PlanChanges(_Part):
+    """The change since the previous assessment set beside the action plan, read three ways."""
+
+    done: list[DoneAction]
+    """Every action done between the two assessments, soonest first."""
+    moved_without_action: list[ItemChange]
+    """Questions whose level moved with no linked action done in between."""
+    done_without_movement: list[DoneAction]
+    """Actions done whose linked questions stayed at the same level."""
 
 
 class TrendPoint(_Part):
@@ -360,6 +411,10 @@ class ReportContext(_Part):
     charts: dict[str, ChartSlot]
     workshop: WorkshopPart | None = None
     """Where the team disagreed in the latest closed workshop round, if there is one."""
+    plan: PlanPart | None = None
+    """The city's action plan, when it has one."""
+    plan_changes: PlanChanges | None = None
+    """What the actions done between the two assessments did, when there is a previous one and a plan."""
 
     def with_charts(self, images: dict[str, str | None], note: str | None = None) -> ReportContext:
         """A copy with each chart's data URI filled in; a chart without one keeps its table and ``note``."""
@@ -465,6 +520,9 @@ def build_context(
     language: str = "en",
     variant: ReportVariant = ReportVariant.FULL,
     workshop: RoundFacts | None = None,
+    actions: Sequence[Action] = (),
+    owners: Mapping[int, str] | None = None,
+    today: date | None = None,
 ) -> ReportContext:
     """Score ``record`` and set out everything its report shows.
 
@@ -475,7 +533,14 @@ def build_context(
     from ``peers`` (cities that share their results); without a library the report points each
     priority gap to the findings of the briefs it draws on. ``variant`` says which sections the
     template lays out; the context holds every section either way.
+    ``actions`` are the city's action plan and ``owners`` its members' names by account id: each
+    priority lists its open actions, and the change since the previous assessment is set beside the
+    actions done in between. An action is overdue when still open after its due date, as of ``today``
+    (by default the day the report is made).
     """
+    today = today or generated_at.date()
+    owners = owners or {}
+    theme_of = {q.id: t.id for t in framework.themes for q in t.questions}
     summary = summarise(framework, given, record.targets, city.challenges)
     by_question = {a.question_id: a for a in given}
     steps = summary.steps.set_index("question_id")
@@ -561,6 +626,11 @@ def build_context(
             priority=float(p.priority),
             explanation=p.explanation,
             steps=[f"{q.id}: {q.next_step}" for q in by_theme[p.theme_id].questions if q.below_target and q.next_step],
+            actions=[
+                _action_row(a, owners, today)
+                for a in _soonest(actions)
+                if a.open and p.theme_id in _themes_of(a, theme_of)
+            ],
         )
         for p in summary.priorities.itertuples()
     ]
@@ -593,6 +663,7 @@ def build_context(
     overall_band = band_for(overall["index"])
     theme_changes: list[ThemeChange] = []
     item_changes: list[ItemChange] = []
+    plan_changes = None
     previous = None
     trend: list[TrendPoint] = []
     if comparison is not None and previous_pair is not None:
@@ -606,7 +677,10 @@ def build_context(
             )
             for r in comparison.themes.itertuples()
         ]
-        item_changes = [
+        until = record.submitted_at.date() if record.submitted_at else today
+        beside = actions_beside_changes(comparison.items, actions, since=previous_pair[0].started_on, until=until)
+        by_id = {a.id: a for a in actions}
+        every_item = [
             ItemChange(
                 question_id=r.question_id if isinstance(r.question_id, str) else None,
                 before_id=r.before_id if isinstance(r.before_id, str) else None,
@@ -614,10 +688,13 @@ def build_context(
                 before=_state(r.before_status, r.before_level),
                 after=_state(r.after_status, r.after_level),
                 change=str(r.change),
+                actions=[f"{by_id[i].title} ({ACTION_STATUS_LABELS[by_id[i].status].lower()})" for i in linked],
             )
-            for r in comparison.items.itertuples()
-            if r.change != "unchanged"
+            for r, linked in zip(comparison.items.itertuples(), beside["actions"], strict=True)
         ]
+        item_changes = [i for i in every_item if i.change != "unchanged"]
+        if actions:
+            plan_changes = _plan_changes(every_item, beside, by_id, owners, today)
         previous = Previous(
             title=previous_pair[0].title,
             started_on=previous_pair[0].started_on,
@@ -702,6 +779,83 @@ def build_context(
         sources=[SourceRow(title=b.title, year=b.year, url=b.url) for b in framework.briefs],
         charts=_charts(themes, theme_changes, trend),
         workshop=_workshop(framework, workshop, by_question, language) if workshop else None,
+        plan=_plan(actions, owners, theme_of, {p.theme_id for p in ranked}, today) if actions else None,
+        plan_changes=plan_changes,
+    )
+
+
+def _soonest(actions: Sequence[Action]) -> list[Action]:
+    """Soonest due first, undated last (as the Plan page lists them)."""
+    return sorted(actions, key=lambda a: (a.due_on is None, a.due_on or date.max, a.id or 0))
+
+
+def _themes_of(action: Action, theme_of: Mapping[str, str]) -> set[str]:
+    """The themes ``action`` addresses: named, or of a question it is linked to."""
+    return {*action.themes, *(theme_of[q] for q in action.question_ids if q in theme_of)}
+
+
+def _action_row(action: Action, owners: Mapping[int, str], today: date) -> ActionRow:
+    return ActionRow(
+        id=action.id,
+        title=action.title,
+        owner=owner_of(action, owners),
+        due=action.due_on.isoformat() if action.due_on else "No due date",
+        status=ACTION_STATUS_LABELS[action.status],
+        overdue=action.overdue(today),
+        questions=list(action.question_ids),
+        done_on=action.done_on.isoformat() if action.done_on else "",
+    )
+
+
+def _plan(
+    actions: Sequence[Action], owners: Mapping[int, str], theme_of: Mapping[str, str], listed: set[str], today: date
+) -> PlanPart:
+    """The plan's progress line, and the open actions that address none of the ``listed`` priority themes."""
+    counts = plan_progress(actions, today)
+    total = counts["total"]
+    parts = [f"{counts['done']} of {total} action{'s' if total != 1 else ''} done"]
+    if counts["in_progress"]:
+        parts.append(f"{counts['in_progress']} in progress")
+    if counts["overdue"]:
+        parts.append(f"{counts['overdue']} overdue")
+    if counts["dropped"]:
+        parts.append(f"{counts['dropped']} dropped")
+    return PlanPart(
+        progress=", ".join(parts),
+        overdue=counts["overdue"],
+        other_open=[
+            _action_row(a, owners, today) for a in _soonest(actions) if a.open and not _themes_of(a, theme_of) & listed
+        ],
+    )
+
+
+def _plan_changes(
+    items: Sequence[ItemChange],
+    beside: pd.DataFrame,
+    by_id: Mapping[int | None, Action],
+    owners: Mapping[int, str],
+    today: date,
+) -> PlanChanges:
+    """The three readings of ``actions_beside_changes``, one entry per action or question."""
+    moved: dict[int | None, list[str]] = {}
+    stayed: set[int | None] = set()
+    unmatched = []
+    for item, row in zip(items, beside.itertuples(), strict=True):
+        if row.reading == "moved with action":
+            for action_id in row.done:
+                moved.setdefault(action_id, []).append(f"{item.label} {item.change}")
+        elif row.reading == "moved with no action":
+            unmatched.append(item)
+        elif row.reading == "action done, no movement":
+            stayed.update(row.done)
+    done_ids = {i for ids in beside["done"] for i in ids}
+    done = sorted((by_id[i] for i in done_ids), key=lambda a: (a.done_on is None, a.done_on or date.max, a.id or 0))
+    return PlanChanges(
+        done=[DoneAction(action=_action_row(a, owners, today), moved=moved.get(a.id, [])) for a in done],
+        moved_without_action=unmatched,
+        done_without_movement=[
+            DoneAction(action=_action_row(a, owners, today), moved=[]) for a in done if a.id in stayed - moved.keys()
+        ],
     )
 
 

@@ -12,12 +12,14 @@ from questionnaire.loader import BUILTIN_FRAMEWORKS
 from questionnaire.model import Framework
 from questionnaire.practices import PracticeLibrary, load_practices
 from reporting.context import DissentRow, ReportContext, ReportVariant, RoundFacts, build_context
+from scoring.actions import Action
 from scoring.answers import answers_frame
 from scoring.benchmarks import benchmark
 from scoring.matching import Peer
 from scoring.records import AssessmentRecord, AssessmentStatus
 from scoring.scores import theme_scores
 from scoring.summary import summarise
+from storage.actions import Actions
 from storage.portable import PortableFile, PortableRound
 from storage.rounds import Rounds
 from storage.store import Store
@@ -28,6 +30,7 @@ __all__ = [
     "context_from_file",
     "context_from_store",
     "peers_from_store",
+    "plan_for_report",
     "practice_library",
     "shared_assessments",
 ]
@@ -101,10 +104,12 @@ def peers_from_store(store: Store, framework: Framework, exclude_city: int | Non
 def context_from_store(
     store: Store, assessment_id: int, now: datetime | None = None, variant: ReportVariant = ReportVariant.FULL
 ) -> ReportContext:
-    """The report of a stored assessment, compared with the city's submitted assessments before it."""
+    """The report of a stored assessment, compared with the city's submitted assessments before it,
+    with the city's action plan (see ``plan_for_report``)."""
     record = store.assessment(assessment_id)
     city = store.city(record.city_id or 0)
     framework = store.framework_of(record)
+    actions, owners = plan_for_report(store, record)
     earlier = [
         (other, store.answers(other.id or 0))
         for other in store.assessments(city.id)
@@ -126,7 +131,25 @@ def context_from_store(
         generated_at=now or datetime.now(UTC),
         variant=variant,
         workshop=_round_facts(Rounds(store).portable(assessment_id, latest=True)),
+        actions=actions,
+        owners=owners,
     )
+
+
+def plan_for_report(store: Store, record: AssessmentRecord) -> tuple[list[Action], dict[int, str]]:
+    """The city's actions and its members' names by account id, for the report of ``record``.
+
+    An action names its questions by the ids of the framework version the city works on now, that of
+    its latest assessment; on another version the same id may be another question, so the report of
+    an assessment on an earlier version shows no plan. The plan is read unchecked: the person asking
+    for the report was checked already (``GuardedStore.report_context`` checks READ), as for the
+    answers read above.
+    """
+    city_id = record.city_id or 0
+    latest = [(r.framework_id, r.framework_version) for r in store.assessments(city_id)][-1:]
+    if latest != [(record.framework_id, record.framework_version)]:
+        return [], {}
+    return Actions(store).held(city_id)
 
 
 def _round_facts(carried: Sequence[PortableRound]) -> RoundFacts | None:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from questionnaire.model import Framework
+from questionnaire.model import Framework, text_in
+from scoring.actions import Action, ActionStatus, ActionTarget, Priority
 from scoring.answers import Evidence, Status
+from scoring.plan import shorten
 from scoring.records import AssessmentRecord, AssessmentStatus, City, PopulationBand, RecordedAnswer, Region
+from scoring.summary import summarise
 from storage.store import Store
 
 __all__ = ["DEMO_CITY", "create_demo"]
@@ -123,7 +128,146 @@ def create_demo(store: Store, framework: Framework, by: str, today: datetime | N
         )
         store.save_answer(draft.id or 0, answer, DEMO_TEAM[1])
     _workshop_round(store, draft, framework)
+    moved = [a.question_id for a in improvable]
+    _action_plan(store, draft, framework, moved, [a.question_id for a in stored if a.question_id not in moved], today)
     return [*created, draft]
+
+
+DEMO_PARTNERS = ("Regional School Board (demo)", "Demoville Community Foundation (demo)")
+"""Partner organisations that own some of the demo's actions."""
+
+
+def _action_plan(
+    store: Store,
+    draft: AssessmentRecord,
+    framework: Framework,
+    moved: Sequence[str],
+    stayed: Sequence[str],
+    today: datetime,
+) -> None:
+    """A plan of eight actions, mostly in the draft's weakest themes, so that every view of it shows
+    something at once: two done since the annual review (one on a question that has moved since,
+    one on a question that has not), one late, three open with later dates, one that addresses no
+    theme, and one dropped with its reason; owned by demo members, partner organisations, or no one yet."""
+    from access.roles import Actor, Role
+    from storage.actions import Actions
+
+    city_id = draft.city_id or 0
+    lead = Actor(account_id=0, name=DEMO_TEAM[0], roles={city_id: Role.COORDINATOR})
+    plan = Actions(store)
+    members = {name: account for account, name in plan.owners(city_id, lead).items()}
+
+    def owned_by(name: str, partner: str) -> dict[str, Any]:
+        """The member ``name`` as the owner, or the partner organisation where the demo has no such member."""
+        if name in members:
+            return {"owner_account_id": members[name]}
+        return {"owner_partner": partner}
+
+    record = store.assessment(draft.id or 0)
+    given = {a.question_id: a for a in store.answers(draft.id or 0)}
+    summary = summarise(framework, list(given.values()), record.targets, DEMO_CITY.challenges)
+    below = set(summary.steps.loc[summary.steps["below_target"].astype(bool), "question_id"])
+    questions = {q.id: q for q in framework.questions}
+    # links only to questions every installed version has, so the plan reads the same beside each assessment
+    everywhere = set(questions).intersection(
+        *({q.id for q in f.questions} for f in store.frameworks.by_version(framework.id).values())
+    )
+    by_theme = {t.id: t for t in framework.themes}
+    weakest = [
+        q.id
+        for theme_id in summary.priorities["theme_id"]
+        for q in by_theme[str(theme_id)].questions
+        if q.id in below and q.id in everywhere and q.id not in moved and q.id not in stayed
+    ]
+
+    def step(question_id: str, level: int) -> dict[str, Any]:
+        """An action on the question, titled with what it looks like at ``level``."""
+        described = text_in(questions[question_id].levels[min(4, level)])
+        return {
+            "title": shorten(f"{question_id}: {described}", 120),
+            "targets": (ActionTarget(question_id=question_id, target_level=min(4, level)),),
+            "source": f"Next step of {question_id}",
+        }
+
+    on = today.date()
+    days = timedelta(days=1)
+    actions: list[Action] = []
+    for question_id in [q for q in moved if q in everywhere][
+        :1
+    ]:  # done since the annual review, and the question has moved since
+        level = given[question_id].level or 0
+        actions.append(
+            Action(
+                **step(question_id, level),
+                **owned_by("Sam Example", DEMO_PARTNERS[0]),
+                status=ActionStatus.DONE,
+                priority=Priority.HIGH,
+                start_on=on - 330 * days,
+                due_on=on - 180 * days,
+                done_on=on - 200 * days,
+                money_planned=8_000,
+                money_actual=7_400,
+            )
+        )
+    for question_id in [q for q in stayed if q in everywhere][:1]:  # done, and the question has not moved (yet)
+        level = given[question_id].level or 0
+        actions.append(
+            Action(
+                **step(question_id, level + 1),
+                owner_partner=DEMO_PARTNERS[0],
+                status=ActionStatus.DONE,
+                start_on=on - 300 * days,
+                due_on=on - 120 * days,
+                done_on=on - 110 * days,
+            )
+        )
+    for question_id, values in zip(
+        weakest,
+        [
+            {
+                **owned_by("Rosa Sample", DEMO_PARTNERS[1]),
+                "status": ActionStatus.IN_PROGRESS,
+                "start_on": on - 150 * days,
+                "due_on": on - 30 * days,
+                "priority": Priority.HIGH,
+            },  # late
+            {
+                "owner_partner": DEMO_PARTNERS[1],
+                "start_on": on + 14 * days,
+                "due_on": on + 90 * days,
+                "money_planned": 25_000,
+            },
+            {"start_on": on + 30 * days, "due_on": on + 180 * days, "priority": Priority.LOW},  # no owner yet
+            {
+                **owned_by("Alex Demo", DEMO_PARTNERS[1]),
+                "status": ActionStatus.IN_PROGRESS,
+                "start_on": on - 60 * days,
+                "due_on": on + 120 * days,
+                "staff_days_planned": 40,
+            },
+            {
+                **owned_by("Jon Placeholder", DEMO_PARTNERS[1]),
+                "status": ActionStatus.DROPPED,
+                "dropped_reason": "Demo: the region's own programme now covers this, so the city dropped its own.",
+                "due_on": on + 60 * days,
+            },
+        ],
+        strict=False,
+    ):
+        now_at = given[question_id].level if question_id in given else None
+        actions.append(Action(**step(question_id, (now_at or 0) + 1), **values))
+    actions.append(
+        Action(
+            title="Demo: report the plan's progress to the city council twice a year",
+            description="A short paper to the council each spring and autumn: what was done, what is late, and why.",
+            **owned_by("Sam Example", DEMO_PARTNERS[1]),
+            start_on=on - 20 * days,
+            due_on=on + 45 * days,
+            status=ActionStatus.IN_PROGRESS,
+        )
+    )
+    for action in actions:
+        plan.add(city_id, action, lead)
 
 
 DEMO_RESPONDENTS = (

@@ -130,6 +130,7 @@ def test_a_draft_offers_the_report_every_download_and_both_imports(store: Store)
         "Priorities",
         "Workshop rounds: each respondent's answers",
         "Workshop rounds: consensus and dissent",
+        "The city's action plan",  # the demo city has one
     ]
     assert at.file_uploader(key="report_import_file").label == "Import an assessment file (.json)"
     assert at.file_uploader(key="report_import_file").allowed_type == [".json"]

@@ -126,5 +126,11 @@ def test_a_1_0_0_file_imports_on_1_0_0_exactly_as_answered(
     assert plan.framework.version == "1.0.0" and plan.left_behind == []
     imported = apply_import(fresh, plan, "Tester")
     assert imported.framework_version == "1.0.0"
-    assert export_json(fresh, imported.id or 0) == data  # the same bytes back
+    back, sent = json.loads(export_json(fresh, imported.id or 0)), json.loads(data)
+    for action in sent["actions"]:  # the fresh store has none of the demo's members: their actions keep a name
+        if (action["owner"] or {}).get("kind") == "member":
+            action["owner"]["kind"] = "partner"
+    assert sent["actions"] and {k: v for k, v in back.items() if k != "integrity"} == {
+        k: v for k, v in sent.items() if k != "integrity"
+    }  # the same file back
     fresh.engine.dispose()
