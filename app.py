@@ -60,6 +60,7 @@ else:
             ),
             st.Page(PAGES["workshop"], title="Workshop", icon=":material/groups:", url_path="workshop"),
             st.Page(PAGES["results"], title="Results", icon=":material/insights:", url_path="results"),
+            st.Page(PAGES["plan"], title="Action plan", icon=":material/task_alt:", url_path="plan"),
             st.Page(PAGES["compare"], title="Compare", icon=":material/compare_arrows:", url_path="compare"),
             st.Page(PAGES["report"], title="Report and data", icon=":material/description:", url_path="report"),
         ],

@@ -15,7 +15,7 @@ import re
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import UTC, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +32,7 @@ from questionnaire.model import Framework
 from questionnaire.problems import first_problem
 from reporting.pdf import ReportRenderer
 from scoring.records import AssessmentRecord, City
+from storage.actions import Actions
 from storage.config import database_url
 from storage.errors import NotFound, StorageError
 from storage.migrate import upgrade_database
@@ -42,6 +43,7 @@ log = logging.getLogger("cohesion.app")
 T = TypeVar("T")
 REMEMBERED_KEY, REMEMBERED_MAX = "remembered", 12
 
+OPEN_ACTION_KEY = "plan_open"  # the action the Plan page opens with (Results sets it after adding one)
 FOCUS_FIRST_QUESTION = "questionnaire_focus_first"  # set when a page opens a new assessment's questions
 PAGES = {
     "sign_in": "app_pages/sign_in.py",
@@ -58,6 +60,7 @@ PAGES = {
     "report": "app_pages/report.py",
     "framework": "app_pages/framework.py",
     "practices": "app_pages/practices.py",
+    "plan": "app_pages/plan.py",
 }
 
 
@@ -91,6 +94,17 @@ def accounts() -> Accounts:
 def rounds() -> Rounds:
     """The workshop rounds of the deployment (each step checks the person who asks)."""
     return Rounds(backing_store())
+
+
+@st.cache_resource
+def actions() -> Actions:
+    """The cities' action plans (each step checks the person who asks)."""
+    return Actions(backing_store())
+
+
+def today() -> date:
+    """Today's date on the person's own clock (the browser's time zone)."""
+    return in_zone(datetime.now(UTC), st.context.timezone).date()
 
 
 def actor() -> Actor | None:

@@ -6,11 +6,23 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import PAGES, current_city, md, remembered, require_reading, show_chart, status_label, store
+from app_pages.common import (
+    PAGES,
+    actions,
+    actor,
+    current_city,
+    md,
+    remembered,
+    require_reading,
+    show_chart,
+    status_label,
+    store,
+    today,
+)
 from questionnaire.crosswalk import readable_from, same_scale
 from questionnaire.model import text_in
 from reporting import figures
-from reporting.context import ReportContext, build_context
+from reporting.context import DoneAction, PlanChanges, ReportContext, build_context
 from scoring.bands import format_points, settle
 from scoring.benchmarks import MIN_GROUP
 from scoring.comparison import CHANGES
@@ -25,6 +37,33 @@ PEER_GROUPS = {
 
 def _rounded(value: float) -> float | None:
     return None if pd.isna(value) else float(settle(value))
+
+
+def _done(entry: DoneAction) -> str:
+    """One done action as a line: its title, when it was done, and what moved."""
+    when = f" on {entry.action.done_on}" if entry.action.done_on else ""
+    moved = f": {', '.join(entry.moved)}" if entry.moved else ""
+    return f"- #{entry.action.id} “{md(entry.action.title)}”, done{when}{moved}"
+
+
+def beside_plan(changes: PlanChanges) -> None:
+    """The change between the two assessments read beside the action plan, three ways."""
+    st.header("The action plan beside the change")
+    st.caption(
+        "Actions linked to a question, done between the start of “Before” and the submission of “After” "
+        "(or today, for a draft). A change beside a done action is not proof that the action caused it."
+    )
+    readings = (
+        ("Actions done, with the questions that moved", [_done(d) for d in changes.done if d.moved]),
+        (
+            "Questions that moved with no action",
+            [f"- {c.label}: {c.change}, {c.before} → {c.after}" for c in changes.moved_without_action],
+        ),
+        ("Actions done with no movement", [_done(d) for d in changes.done_without_movement]),
+    )
+    for title, lines in readings:
+        st.subheader(f"{title} ({len(lines)})")
+        st.markdown("\n".join(lines) if lines else "None.")
 
 
 city = current_city()
@@ -73,6 +112,10 @@ else:
     if (before.started_at, before.id or 0) > (after.started_at, after.id or 0):
         st.caption("“Before” started after “After”, so the changes below read backwards in time.")
 
+    person = actor()
+    plan = actions().of(city.id or 0, person) if person else []
+    owners = actions().owners(city.id or 0, person) if person else {}
+
     def compared() -> tuple[ReportContext, Any]:
         context = build_context(
             framework,
@@ -82,6 +125,9 @@ else:
             [(before, store().answers(before.id or 0))],
             versions={before.framework_version: earlier_framework},
             generated_at=datetime.now(UTC),
+            actions=plan,
+            owners=owners,
+            today=today(),
         )
         return context, figures.changes(context)
 
@@ -167,6 +213,7 @@ else:
                         "After": c.after,
                         "Change": c.change,
                     }
+                    | ({"Actions": "; ".join(c.actions)} if plan else {})
                     for c in shown
                 ]
             ),
@@ -178,6 +225,8 @@ else:
         st.info("No changed answer matches these filters.")
     else:
         st.info("No answer changed between these two assessments.")
+    if context.plan_changes is not None:
+        beside_plan(context.plan_changes)
 
 newest_framework = store().framework_of(records[-1])
 trend_records = [

@@ -10,6 +10,7 @@ from app_pages import identity
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
+    actions,
     actor,
     allowed,
     attempt,
@@ -24,8 +25,10 @@ from app_pages.common import (
     rounds,
     status_label,
     store,
+    today,
 )
 from questionnaire.model import text_in
+from scoring.actions import plan_progress
 from scoring.answers import answers_frame
 from scoring.records import AssessmentRecord, AssessmentStatus
 from scoring.scores import overall_scores, theme_scores
@@ -156,6 +159,24 @@ if city:
             st.switch_page(PAGES["results"])
     else:
         st.markdown("No assessment yet.")
+
+    if reads and person is not None:
+        plan = actions().of(city.id or 0, person)
+        st.subheader("Action plan")
+        if plan:
+            progress = plan_progress(plan, today())
+            live = progress["total"] - progress["dropped"]
+            st.markdown(
+                f"**{progress['done']} of {live}** actions done, {progress['in_progress']} in progress, "
+                f"{progress['planned']} planned"
+                + (f", **{progress['overdue']} overdue**." if progress["overdue"] else ", none overdue.")
+                + (f" {progress['dropped']} dropped." if progress["dropped"] else "")
+            )
+            st.progress(progress["done"] / live if live else 0.0, text=f"{progress['done']} of {live} done")
+        else:
+            st.markdown("No action yet: the next steps on the Results page become actions in one click.")
+        if st.button("Open the action plan", key="home_plan", icon=":material/task_alt:"):
+            st.switch_page(PAGES["plan"])
 
     if not allowed(Operation.MANAGE_ASSESSMENTS, city.id):
         st.caption("The city's coordinators start new assessments.")

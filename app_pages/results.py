@@ -7,7 +7,10 @@ import streamlit as st
 
 from access.roles import Operation
 from app_pages.common import (
+    OPEN_ACTION_KEY,
     PAGES,
+    actions,
+    actor,
     allowed,
     attempt,
     md,
@@ -18,10 +21,13 @@ from app_pages.common import (
     store,
 )
 from reporting import figures
-from reporting.context import ReportContext
+from reporting.context import QuestionRow, ReportContext
 from scoring.bands import format_points
+from scoring.plan import action_from_step
 
 SAVED_KEY = "results_targets_saved"
+ADDED_KEY = "results_added_action"
+STEPS_SHOWN = 5  # priority themes whose next steps are listed
 
 
 def _share(value: float | None) -> str:
@@ -87,6 +93,67 @@ if context.priorities:
     )
 else:
     st.success("No scored theme is below its target: there is no gap to close.")
+
+
+def add_to_plan(question: QuestionRow, theme_id: str, rank: int) -> None:
+    """Add the action proposed for ``question``'s next step (and its theme's first matched practice)."""
+    person = actor()
+    group = next((g for g in context.practices if g.theme_id == theme_id), None)
+    practice = group.items[0] if group and group.items else None
+    proposed = action_from_step(
+        question_id=question.id,
+        question_text=question.text,
+        theme_id=theme_id,
+        level=question.level,
+        target_level=None if question.target_level is None else int(question.target_level),
+        next_step=question.next_step or "",
+        rank=rank,
+        practice="" if practice is None else practice.title + (f" ({practice.city})" if practice.city else ""),
+        practice_summary="" if practice is None else practice.summary[:600],
+    )
+    if person is not None and (
+        made := attempt(lambda: actions().add(record.city_id or 0, proposed, person), "The action was not added")
+    ):
+        st.session_state[ADDED_KEY] = made.id
+        st.session_state[OPEN_ACTION_KEY] = made.id
+        st.rerun()
+
+
+if context.priorities:
+    st.header("Next steps")
+    st.caption(
+        "For each question below its theme's target, the step to the next level. Adding one to the action plan "
+        "fills in the step, the level to aim for and the practice matched to the theme; the team then sets an "
+        "owner and a due date on the Plan page."
+    )
+    if (added := st.session_state.pop(ADDED_KEY, None)) is not None:
+        st.success(f"Action #{added} was added to the plan. Open it on the Plan page to set its owner and due date.")
+        st.page_link(PAGES["plan"], label="Open the action plan", icon=":material/task_alt:")
+    may_add = allowed(Operation.ANSWER, record.city_id)
+    person = actor()
+    planned = {
+        q: a for a in (actions().of(record.city_id or 0, person) if person else []) if a.open for q in a.question_ids
+    }
+    by_theme = {t.id: t for t in context.themes}
+    for priority in context.priorities[:STEPS_SHOWN]:
+        steps = [q for q in by_theme[priority.theme_id].questions if q.below_target and q.next_step]
+        if not steps:
+            continue
+        st.subheader(f"{priority.rank}. {priority.theme_id} · {priority.theme_title}")
+        for question in steps:
+            with st.container(border=True):
+                st.markdown(f"**{question.id}** {question.text}")
+                st.markdown(f"Now: {question.answer}. Next step: {question.next_step}")
+                if question.id in planned:
+                    already = planned[question.id]
+                    st.caption(f"In the plan: #{already.id} {md(already.title)}")
+                elif may_add and st.button(
+                    "Add to the plan",
+                    key=f"results_plan_{question.id}",
+                    icon=":material/add_task:",
+                    help="Creates an action from this next step; you can change every field on the Plan page.",
+                ):
+                    add_to_plan(question, priority.theme_id, priority.rank)
 
 st.header("Targets")
 st.caption(

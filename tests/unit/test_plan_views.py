@@ -81,7 +81,8 @@ def test_the_timeline_marks_each_dated_action_by_kind_and_leaves_out_dropped_and
     spans = [list(t.x) for t in figure.data if t.mode == "lines"]
     assert spans == [[date(2026, 10, 1), date(2027, 2, 1)]]  # only action 2 has a start
     low, high = figure.layout.xaxis.range
-    assert date.fromisoformat(str(low)[:10]) < date(2026, 10, 1) and date.fromisoformat(str(high)[:10]) > date(2027, 2, 1)
+    assert date.fromisoformat(str(low)[:10]) < date(2026, 10, 1)
+    assert date.fromisoformat(str(high)[:10]) > date(2027, 2, 1)
 
 
 def test_the_timeline_shows_the_actions_due_soonest_and_none_without_a_due_date() -> None:
