@@ -8,6 +8,7 @@ city's assessment now gives them and the level the action aims for.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import pandas as pd
@@ -40,6 +41,7 @@ from storage.actions import parse_action
 
 FLASH_KEY = "plan_flash"
 NEW_KEY = "plan_new_form"
+PICKED_KEY = "plan_picked"  # the action last opened
 PRIORITY_LABELS = {Priority.HIGH: "High", Priority.MEDIUM: "Medium", Priority.LOW: "Low"}
 PARTNER, NOBODY = "partner", "nobody"
 
@@ -305,16 +307,20 @@ if plan:
     st.header("Open an action")
     by_id = {a.id: a for a in plan}
     ids = [int(i) for i in shown["id"]] or list(by_id)
-    wanted = st.session_state.pop(OPEN_ACTION_KEY, None)
+    wanted = st.session_state.pop(OPEN_ACTION_KEY, None) or st.session_state.get(PICKED_KEY)
     if wanted in by_id and wanted not in ids:
         ids.insert(0, wanted)
+    labels = {i: f"#{i} {by_id[i].title} ({ACTION_STATUS_LABELS[by_id[i].status]})" for i in ids}
+    # A selectbox keeps showing an option's old label once it changes (streamlit/streamlit#13788), so
+    # the box is made anew whenever a label does, opening the action last picked.
     picked = st.selectbox(
         "Action",
         options=ids,
         index=ids.index(wanted) if wanted in ids else 0,
-        format_func=lambda i: f"#{i} {by_id[i].title} ({ACTION_STATUS_LABELS[by_id[i].status]})",
-        key="plan_pick",
+        format_func=labels.__getitem__,
+        key=f"plan_pick_{zlib.crc32(repr(labels).encode()):08x}",
     )
+    st.session_state[PICKED_KEY] = picked
     action = by_id[picked]
     with st.container(border=True):
         st.subheader(md(action.title))

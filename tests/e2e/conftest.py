@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -19,6 +20,7 @@ from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework
 from scoring.records import City
 from storage.store import Store
+from tests.e2e.steps import AXE, FOUND
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
@@ -159,3 +161,19 @@ def blank_draft(  # type: ignore[no-untyped-def]
     framework, store, city, draft = new_draft
     sign_in(page, f"{app_url}/questionnaire?city={city}&assessment={draft}", app_db)
     return framework, store, draft
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, as installed by ``make test``."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: `make test` installs it with npm (tests/e2e/axe).")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def written_record(artifacts: Path) -> Iterator[None]:
+    """Every violation of every state, of any impact, for a person to read after the run."""
+    yield
+    if FOUND:
+        (artifacts / "axe.json").write_text(json.dumps(FOUND, indent=2, ensure_ascii=False), encoding="utf-8")

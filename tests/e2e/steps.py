@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -12,6 +14,9 @@ from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework, Question, text_in
 from storage.store import Store
 
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"critical", "serious"}
+FOUND: dict[str, list[dict[str, Any]]] = {}
 NAME, EMAIL, PASSWORD = "Ana Ruiz", "ana.ruiz@riverton.example", "river stones carry far"
 PAGES = [  # sidebar link, then the page's heading
     ("Home", "City Cohesion Self-Assessment"),
@@ -20,6 +25,7 @@ PAGES = [  # sidebar link, then the page's heading
     ("Questionnaire", "Questionnaire"),
     ("Workshop", "Workshop"),
     ("Results", "Results"),
+    ("Action plan", "Action plan"),
     ("Compare", "Compare"),
     ("Report and data", "Report and data"),
     ("Framework", "The framework"),
@@ -97,3 +103,20 @@ def set_up_city_and_start(page: Page, app_url: str, database_url: str, city: str
     page.get_by_role("button", name="Save the city profile").click()
     page.get_by_role("button", name="Start the assessment").click()
     page.get_by_role("heading", name="Questionnaire").wait_for(timeout=30_000)
+
+
+def violations(page: Page, axe_source: str, state: str) -> list[str]:
+    """Run axe-core on the page as it is; record every violation and return the blocking ones, described."""
+    page.wait_for_timeout(600)  # charts and tables draw after the run
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    FOUND[state] = [
+        {"rule": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "first": v["nodes"][0]["html"][:300]}
+        for v in found
+    ]
+    return [
+        f"{state}: {v['id']} ({v['impact']}) on {len(v['nodes'])} element(s), e.g. {v['nodes'][0]['html'][:160]}"
+        for v in found
+        if v["impact"] in BLOCKING
+    ]

@@ -7,9 +7,7 @@ npm; nothing is fetched at run time. Every violation found, of any impact, is wr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,20 +22,9 @@ from scoring.records import AssessmentStatus, City, RecordedAnswer
 from storage.demo import DEMO_CITY, create_demo
 from storage.store import Store
 from storage.transfer import export_json
-from tests.e2e.steps import PAGES, PASSWORD, current, level_label, open_page, settle, sign_in
+from tests.e2e.steps import PAGES, PASSWORD, current, level_label, open_page, settle, sign_in, violations
 
 pytestmark = pytest.mark.e2e
-AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = {"critical", "serious"}
-FOUND: dict[str, list[dict[str, Any]]] = {}
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    """axe-core's script, as installed by ``make test``."""
-    if not AXE.exists():
-        pytest.fail(f"axe-core is missing at {AXE}: `make test` installs it with npm (tests/e2e/axe).")
-    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -52,30 +39,6 @@ def demo(app_db: str) -> Iterator[dict[str, Any]]:
     draft = next(r for r in made if r.status is AssessmentStatus.DRAFT)
     yield {"submitted": submitted[-1], "draft": draft, "file": export_json(store, submitted[0].id or 0)}
     store.engine.dispose()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def written_record(artifacts: Path) -> Iterator[None]:
-    """Every violation of every state, of any impact, for a person to read after the run."""
-    yield
-    (artifacts / "axe.json").write_text(json.dumps(FOUND, indent=2, ensure_ascii=False), encoding="utf-8")
-
-
-def violations(page: Page, axe_source: str, state: str) -> list[str]:
-    """Run axe-core on the page as it is; record every violation and return the blocking ones, described."""
-    page.wait_for_timeout(600)  # charts and tables draw after the run
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=axe_source)
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    FOUND[state] = [
-        {"rule": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "first": v["nodes"][0]["html"][:300]}
-        for v in found
-    ]
-    return [
-        f"{state}: {v['id']} ({v['impact']}) on {len(v['nodes'])} element(s), e.g. {v['nodes'][0]['html'][:160]}"
-        for v in found
-        if v["impact"] in BLOCKING
-    ]
 
 
 def every_page(page: Page, axe_source: str, state: str) -> list[str]:
