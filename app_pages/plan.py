@@ -27,6 +27,7 @@ from app_pages.common import (
     current_framework,
     local_time,
     md,
+    remembered,
     require_reading,
     show_chart,
     store,
@@ -293,7 +294,10 @@ if plan:
         if len(shown[shown["due_on"].notna()]) > figures.TIMELINE_ROWS:
             st.caption(f"The {figures.TIMELINE_ROWS} actions due soonest; the table above lists them all.")
     download_left, download_right = st.columns(2)
-    calendar = attempt(lambda: store().export_calendar(city_id), "The calendar could not be made")
+    calendar = attempt(
+        lambda: remembered(f"plan_calendar_{city_id}", lambda: store().export_calendar(city_id)),
+        "The calendar could not be made",
+    )
     if calendar is not None:
         download_left.download_button(
             "Download the due dates for a calendar (.ics)",
