@@ -24,7 +24,7 @@ from scoring.bands import BANDS, band_for, format_points
 from scoring.comparison import compare, trends
 from scoring.divergence import agreement, divergence_table
 from scoring.matching import Gap, Match, Peer, cities_to_talk_to, match_practices
-from scoring.plan import owner_of
+from scoring.plan import owner_of, soonest_first, themes_of
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import summarise
 
@@ -628,8 +628,8 @@ def build_context(
             steps=[f"{q.id}: {q.next_step}" for q in by_theme[p.theme_id].questions if q.below_target and q.next_step],
             actions=[
                 _action_row(a, owners, today)
-                for a in _soonest(actions)
-                if a.open and p.theme_id in _themes_of(a, theme_of)
+                for a in soonest_first(actions)
+                if a.open and p.theme_id in themes_of(a, theme_of)
             ],
         )
         for p in summary.priorities.itertuples()
@@ -784,16 +784,6 @@ def build_context(
     )
 
 
-def _soonest(actions: Sequence[Action]) -> list[Action]:
-    """Soonest due first, undated last (as the Plan page lists them)."""
-    return sorted(actions, key=lambda a: (a.due_on is None, a.due_on or date.max, a.id or 0))
-
-
-def _themes_of(action: Action, theme_of: Mapping[str, str]) -> set[str]:
-    """The themes ``action`` addresses: named, or of a question it is linked to."""
-    return {*action.themes, *(theme_of[q] for q in action.question_ids if q in theme_of)}
-
-
 def _action_row(action: Action, owners: Mapping[int, str], today: date) -> ActionRow:
     return ActionRow(
         id=action.id,
@@ -824,7 +814,9 @@ def _plan(
         progress=", ".join(parts),
         overdue=counts["overdue"],
         other_open=[
-            _action_row(a, owners, today) for a in _soonest(actions) if a.open and not _themes_of(a, theme_of) & listed
+            _action_row(a, owners, today)
+            for a in soonest_first(actions)
+            if a.open and listed.isdisjoint(themes_of(a, theme_of))
         ],
     )
 

@@ -15,7 +15,17 @@ import pandas as pd
 
 from scoring.actions import ACTION_STATUS_LABELS, Action, ActionStatus, ActionTarget, Priority
 
-__all__ = ["NO_OWNER", "PLAN_COLUMNS", "action_from_step", "filter_plan", "owner_of", "plan_rows", "shorten"]
+__all__ = [
+    "NO_OWNER",
+    "PLAN_COLUMNS",
+    "action_from_step",
+    "filter_plan",
+    "owner_of",
+    "plan_rows",
+    "shorten",
+    "soonest_first",
+    "themes_of",
+]
 
 NO_OWNER = "No owner yet"
 PLAN_COLUMNS = [
@@ -53,9 +63,16 @@ def owner_of(action: Action, owners: Mapping[int, str]) -> str:
     return action.owner_partner or NO_OWNER
 
 
-def _themes(action: Action, theme_of: Mapping[str, str]) -> tuple[str, ...]:
+def themes_of(action: Action, theme_of: Mapping[str, str]) -> tuple[str, ...]:
+    """Every theme ``action`` addresses, sorted: named, or of a linked question (``theme_of``: question
+    id to theme id)."""
     named = [*action.themes, *(theme_of[q] for q in action.question_ids if q in theme_of)]
     return tuple(sorted(set(named)))
+
+
+def soonest_first(actions: Iterable[Action]) -> list[Action]:
+    """``actions`` soonest due first, undated last, then by id."""
+    return sorted(actions, key=lambda a: (a.due_on is None, a.due_on or date.max, a.id or 0))
 
 
 def _questions(targets: Iterable[ActionTarget]) -> str:
@@ -81,9 +98,9 @@ def plan_rows(
             "done_on": a.done_on,
             "overdue": a.overdue(today),
             "questions": _questions(a.targets),
-            "themes": _themes(a, theme_of),
+            "themes": themes_of(a, theme_of),
         }
-        for a in sorted(actions, key=lambda a: (a.due_on is None, a.due_on or date.max, a.id or 0))
+        for a in soonest_first(actions)
     ]
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 

@@ -20,7 +20,7 @@ from questionnaire.problems import problem_sentences
 from reporting.calendar import plan_calendar
 from scoring.answers import AnswerError, Evidence, Status, answers_frame
 from scoring.carry import carry_answers
-from scoring.plan import owner_of
+from scoring.plan import owner_of, themes_of
 from scoring.records import AssessmentRecord, City, RecordedAnswer
 from scoring.summary import check_assessment, summarise
 from storage.actions import MAX_ACTIONS, Actions, same_title
@@ -586,7 +586,7 @@ def _actions_table(store: Store, city_id: int, by: Actor | None, theme_of: dict[
             "questions": "; ".join(
                 t.question_id + ("" if t.target_level is None else f"→{t.target_level}") for t in a.targets
             ),
-            "themes": "; ".join(sorted({*a.themes, *(theme_of[q] for q in a.question_ids if q in theme_of)})),
+            "themes": "; ".join(themes_of(a, theme_of)),
             "money_planned": a.money_planned,
             "money_actual": a.money_actual,
             "staff_days_planned": a.staff_days_planned,
