@@ -606,8 +606,9 @@ def report(
 ) -> None:
     """Write the PDF gap report of a stored assessment or of a portable file."""
     from reporting.pdf import ReportError, ReportRenderer
-    from reporting.sources import context_from_file, context_from_store
+    from reporting.sources import context_from_facts, context_from_file
     from storage.errors import ImportRefused
+    from storage.facts import report_facts
     from storage.portable import read_portable
 
     if (assessment is None) == (input_file is None):
@@ -621,7 +622,7 @@ def report(
             framework = _installed(file.framework.id, file.framework.version)
             context = context_from_file(file, framework, variant=variant)
         else:
-            context = context_from_store(_open_store(db), assessment or 0, variant=variant)
+            context = context_from_facts(report_facts(_open_store(db), assessment or 0), variant=variant)
         pdf = renderer.render(context)
     except (StorageError, ImportRefused, ReportError, ValueError) as exc:
         _refuse("No report written", exc)
@@ -642,7 +643,8 @@ def batch_report(
     from rich.progress import Progress
 
     from reporting.pdf import ReportError, ReportRenderer
-    from reporting.sources import context_from_store
+    from reporting.sources import context_from_facts
+    from storage.facts import report_facts
 
     store = _open_store(db)
     latest = store.latest_assessments()
@@ -663,7 +665,8 @@ def batch_report(
             pending = []
             for record in latest:  # each report is laid out in a worker while the next one is charted here
                 try:  # one city's problem never stops the others
-                    charted, html = renderer.html(context_from_store(store, record.id or 0, variant=variant))
+                    context = context_from_facts(report_facts(store, record.id or 0), variant=variant)
+                    charted, html = renderer.html(context)
                     pending.append((record, renderer.submit(html, charted.city_name)))
                 except Exception as exc:  # noqa: BLE001 - said per city, and the batch goes on
                     fail(record, exc)

@@ -17,9 +17,11 @@ from access.roles import Actor, NotAllowed, Operation, Role, may
 from questionnaire.loader import FrameworkCatalog
 from questionnaire.model import Framework
 from reporting.context import ReportContext, ReportVariant
-from reporting.sources import benchmark_from_store, context_from_store
+from reporting.sources import context_from_facts
 from scoring.records import AssessmentRecord, AssessmentStatus, AuditEvent, City, RecordedAnswer
 from storage.demo import create_demo
+from storage.facts import report_facts
+from storage.peers import benchmark_of
 from storage.store import Store
 from storage.transfer import (
     ImportPlan,
@@ -210,13 +212,13 @@ class GuardedStore:
         """What the report of ``assessment_id`` shows; other cities appear in it only as they chose to
         share (``City.share_benchmarks``)."""
         self._city_of(assessment_id, Operation.READ)
-        return context_from_store(self.store, assessment_id, now=now, variant=variant)
+        return context_from_facts(report_facts(self.store, assessment_id), now=now, variant=variant)
 
     def benchmark(self, framework: Framework, assessment_id: int) -> pd.DataFrame:
         """Where ``assessment_id`` stands among the cities that share their results: anonymous group
         figures, with groups smaller than the minimum left out (``scoring.benchmarks``)."""
         record = self._city_of(assessment_id, Operation.READ)
-        return benchmark_from_store(self.store, framework, record)
+        return benchmark_of(self.store, framework, record, self.store.answers(assessment_id))
 
     # -- files in and out --------------------------------------------------------------------------
 

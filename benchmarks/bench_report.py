@@ -24,10 +24,11 @@ from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from reporting.context import ReportVariant
 from reporting.figures import build_figures
 from reporting.pdf import ReportRenderer, html_to_pdf
-from reporting.sources import context_from_store
+from reporting.sources import context_from_facts
 from reporting.table_scope import add_header_scope
 from scoring.records import MAX_LINK_CHARS, MAX_LINKS, MAX_NOTE_CHARS, City, RecordedAnswer
 from storage.demo import create_demo
+from storage.facts import report_facts
 from storage.migrate import upgrade_database
 from storage.portable import dump_portable
 from storage.store import Store
@@ -67,13 +68,13 @@ def main() -> None:
 
         renderer = ReportRenderer(timeout=300)
         renderer.exporter.start()
-        renderer.render(context_from_store(store, draft))  # warm: Chromium, worker, imports
+        renderer.render(context_from_facts(report_facts(store, draft)))  # warm: Chromium, worker, imports
 
         def fresh_context(n: int, variant: ReportVariant = ReportVariant.FULL):  # new answers: no chart is cached
             answer = RecordedAnswer(question_id="Q2.1", level=n % 5, note=f"run {n}")
             stored = {a.question_id: a for a in store.answers(draft)}.get("Q2.1")  # not carried across versions
             store.save_answer(draft, answer, "Bench", stored.version if stored else 0)
-            return context_from_store(store, draft, variant=variant)
+            return context_from_facts(report_facts(store, draft), variant=variant)
 
         warm_new = []
         for n in range(5):
@@ -183,7 +184,7 @@ def _heaviest(store: Store, renderer: ReportRenderer, framework_id: str, unit: s
     for question in store.framework(framework_id).questions:
         answer = RecordedAnswer(question_id=question.id, level=2, note=note, links=links)
         store.save_answer(draft.id or 0, answer, "Bench")
-    context = context_from_store(store, draft.id or 0)
+    context = context_from_facts(report_facts(store, draft.id or 0))
     start = time.perf_counter()
     pdf = renderer.render(context)
     return time.perf_counter() - start, len(PdfReader(io.BytesIO(pdf)).pages)

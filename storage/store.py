@@ -44,7 +44,7 @@ from storage.errors import (
 from storage.migrate import current_revision, head_revision
 from storage.tables import answers, assessments, audit_events, cities
 
-__all__ = ["Store"]
+__all__ = ["Store", "city_from_row"]
 
 _ANSWER_CONTENT = ("status", "level", "evidence", "reason", "note", "links")
 
@@ -66,7 +66,8 @@ def _new_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _city(row: Row[Any]) -> City:
+def city_from_row(row: Row[Any]) -> City:
+    """A city from its table row (or any row with the city table's columns)."""
     return City(
         id=row.id,
         name=row.name,
@@ -184,6 +185,10 @@ class Store:
         """One write transaction, for a module beside the store that shares its database (access)."""
         return self._write()
 
+    def reading(self) -> AbstractContextManager[Connection]:
+        """One read-only connection, for a module beside the store that reads its tables (peers)."""
+        return self._read()
+
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         try:
@@ -276,7 +281,7 @@ class Store:
             by,
             "city.update",
             city_id=old.id,
-            old=_city(old).model_dump(mode="json"),
+            old=city_from_row(old).model_dump(mode="json"),
             new=city.model_dump(mode="json", exclude={"id"}),
         )
 
@@ -289,7 +294,7 @@ class Store:
     def city(self, city_id: int) -> City:
         """The city with this id."""
         with self._read() as conn:
-            return _city(self._city_row(conn, city_id))
+            return city_from_row(self._city_row(conn, city_id))
 
     def cities(self) -> list[City]:
         """Every city not deleted, by name."""
@@ -297,7 +302,7 @@ class Store:
             rows = conn.execute(
                 select(cities).where(cities.c.deleted_at.is_(None)).order_by(cities.c.name, cities.c.id)
             )
-            return [_city(r) for r in rows]
+            return [city_from_row(r) for r in rows]
 
     def delete_city(self, city_id: int, by: str, confirm: str) -> None:
         """Delete a city (and hide its assessments) once ``confirm`` repeats its name.
@@ -327,7 +332,7 @@ class Store:
             with self._write() as conn:
                 self._undelete(conn, cities, city_id, "city")
                 self.audit(conn, by, "city.restore", city_id=city_id)
-                return _city(self._city_row(conn, city_id))
+                return city_from_row(self._city_row(conn, city_id))
         except IntegrityError:
             raise StorageError(
                 f"City {city_id} cannot be restored: another city with the same name and country is stored now. "
@@ -749,7 +754,7 @@ class Store:
         """The stored city with the same name and country (case, spacing and Unicode spelling set aside)."""
         with self._read() as conn:
             row = self._matching_city_row(conn, city)
-            return _city(row) if row else None
+            return city_from_row(row) if row else None
 
     def _matching_city_row(self, conn: Connection, city: City) -> Row[Any] | None:
         key = city_key(city.name, city.country)
@@ -827,7 +832,7 @@ class Store:
         else:
             city_id = found.id
             kept = city.model_copy(update={"id": found.id, "name": found.name, "country": found.country})
-            if use_file_profile and kept != _city(found):
+            if use_file_profile and kept != city_from_row(found):
                 self._update_city(conn, found, kept, by)
         record = record.model_copy(update={"city_id": city_id})
         new_id = self._insert_assessment(conn, record, digest=digest)

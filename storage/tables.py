@@ -27,6 +27,7 @@ __all__ = [
     "actions",
     "accounts",
     "answers",
+    "assessment_scores",
     "assessments",
     "audit_events",
     "cities",
@@ -132,6 +133,18 @@ audit_events = Table(
     Column("question_id", String(64)),
     Column("old_value", JSON),
     Column("new_value", JSON),
+    Index("ix_audit_events_action", "action", "id"),
+)
+
+# The theme scores of a submitted assessment, worked out once (``storage.peers``): its answers are
+# frozen, so they hold until the way scores are worked out changes (``scoring_version``).
+assessment_scores = Table(
+    "assessment_scores",
+    metadata,
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="RESTRICT"), primary_key=True),
+    Column("scoring_version", Integer, nullable=False),
+    Column("theme_scores", JSON, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
 )
 
 # -- who may do what (access/) -------------------------------------------------------------------

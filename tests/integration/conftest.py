@@ -29,9 +29,10 @@ from questionnaire.loader import load_frameworks
 from questionnaire.model import Framework
 from reporting.context import ReportContext
 from reporting.pdf import ReportRenderer
-from reporting.sources import context_from_store
+from reporting.sources import context_from_facts
 from scoring.records import City
 from storage.demo import create_demo
+from storage.facts import report_facts
 from storage.migrate import upgrade_database
 from storage.store import Store
 
@@ -192,7 +193,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, frameworks: dict[str, Framewo
 @pytest.fixture(scope="session")
 def demo_context(demo: tuple[Store, int]) -> ReportContext:
     store, draft = demo
-    return context_from_store(store, draft, now=WHEN)
+    return context_from_facts(report_facts(store, draft), now=WHEN)
 
 
 @pytest.fixture(scope="session")

@@ -15,11 +15,12 @@ from streamlit.testing.v1 import AppTest
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import Framework
 from reporting.context import build_context
-from reporting.sources import context_from_store
+from reporting.sources import context_from_facts
 from scoring.answers import Status
 from scoring.bands import format_points
 from scoring.records import AssessmentRecord, City, PopulationBand, RecordedAnswer, Region
 from storage.demo import create_demo
+from storage.facts import report_facts
 from storage.migrate import upgrade_database
 from storage.store import Store
 from tests.integration.conftest import as_read, sign_in_app
@@ -104,7 +105,7 @@ def _add_sharing_city(seeded: Seeded, n: int) -> str:
 
 def test_the_results_page_shows_the_overall_index_band_and_first_priority(seeded: Seeded) -> None:
     draft = seeded.demo[-1]
-    context = context_from_store(seeded.store, draft.id or 0)
+    context = context_from_facts(report_facts(seeded.store, draft.id or 0))
     at = _open("app_pages/results.py", seeded.city_id, draft.id)
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
@@ -130,13 +131,13 @@ def test_results_are_worked_out_again_only_after_a_change_from_anywhere(
     import access.guard
 
     built: list[int] = []
-    real = access.guard.context_from_store
+    real = access.guard.report_facts
 
-    def counting(store: Store, assessment_id: int, **options: object) -> object:
+    def counting(store: Store, assessment_id: int) -> object:
         built.append(assessment_id)
-        return real(store, assessment_id, **options)  # type: ignore[arg-type]
+        return real(store, assessment_id)
 
-    monkeypatch.setattr(access.guard, "context_from_store", counting)
+    monkeypatch.setattr(access.guard, "report_facts", counting)
     draft = seeded.demo[-1]
     at = _open("app_pages/results.py", seeded.city_id, draft.id)
     at.run()

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from questionnaire.crosswalk import map_question_ids
 from reporting.context import ReportContext
 from reporting.pdf import render_html
-from reporting.sources import context_from_store
+from reporting.sources import context_from_facts
+from storage.facts import report_facts
 from storage.store import Store
 from storage.tables import audit_events
 from tests.integration.conftest import WHEN
@@ -35,7 +36,7 @@ def submitted(demo: tuple[Store, int]) -> dict[str, ReportContext]:
     store, draft = demo
     city = store.assessment(draft).city_id or 0
     done = [r for r in store.assessments(city) if r.id != draft]
-    return {r.title.split()[0].lower(): context_from_store(store, r.id or 0, now=WHEN) for r in done}
+    return {r.title.split()[0].lower(): context_from_facts(report_facts(store, r.id or 0), now=WHEN) for r in done}
 
 
 @pytest.mark.parametrize("name", ["baseline", "annual"])

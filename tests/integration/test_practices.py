@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reporting.sources import context_from_store
+from reporting.sources import context_from_facts
 from scoring.records import City, RecordedAnswer
+from storage.facts import report_facts
 from storage.store import Store
 from tests.integration.conftest import sign_in_app
 from tests.integration.test_cli import FIXTURES, ROOT, run_cli
@@ -97,7 +98,7 @@ def test_the_report_matches_practices_and_only_opted_in_cities_to_talk_to(store:
     weak = _city_with_answers(store, "Kleinstadt", 1)
     _city_with_answers(store, "Openville", 4, share_benchmarks=True)
     _city_with_answers(store, "Closedburg", 4, share_benchmarks=False)
-    context = context_from_store(store, weak, now=datetime(2026, 11, 22, tzinfo=UTC))
+    context = context_from_facts(report_facts(store, weak), now=datetime(2026, 11, 22, tzinfo=UTC))
     assert context.practices and all(group.items for group in context.practices)
     for group in context.practices:
         assert [p.theme_id for p in group.items] == [group.theme_id] * len(group.items)

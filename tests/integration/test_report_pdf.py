@@ -19,9 +19,10 @@ from reporting.charts import ChartExporter, browser_available
 from reporting.context import ReportContext, ReportVariant
 from reporting.figures import build_figures
 from reporting.pdf import ReportError, ReportRenderer, html_to_pdf
-from reporting.sources import context_from_store
+from reporting.sources import context_from_facts
 from scoring.bands import format_points
 from scoring.records import City, RecordedAnswer
+from storage.facts import report_facts
 from storage.store import Store
 from tests.integration.conftest import WHEN
 from tests.integration.test_cli import ROOT, run_cli
@@ -68,7 +69,10 @@ def test_a_draft_report_says_it_is_a_draft_on_every_page_and_a_submitted_one_doe
     assert all("draft, answers may still change" in page for page in pages[1:])
     store, draft = demo
     submitted = [r for r in store.assessments(store.assessment(draft).city_id) if r.submitted_at][-1]
-    summary = renderer.render(context_from_store(store, submitted.id or 0, variant=ReportVariant.SUMMARY, now=WHEN))
+    summary_context = context_from_facts(
+        report_facts(store, submitted.id or 0), variant=ReportVariant.SUMMARY, now=WHEN
+    )
+    summary = renderer.render(summary_context)
     assert "draft" not in text_of(summary).lower()
 
 
@@ -110,7 +114,9 @@ def test_a_page_rendered_to_png_is_not_blank(demo_pdf: bytes, tmp_path: Path) ->
 @pytest.mark.skipif(not browser_available(), reason="Chromium is not installed")
 def test_charts_are_real_plotly_svg(demo: tuple[Store, int], demo_context: ReportContext) -> None:
     store, draft = demo
-    review = context_from_store(store, store.assessment(draft).based_on or 0, now=WHEN)  # after the baseline
+    review = context_from_facts(
+        report_facts(store, store.assessment(draft).based_on or 0), now=WHEN
+    )  # after the baseline
     figures = {**build_figures(demo_context), "changes_within_a_version": build_figures(review)["changes"]}
     result = ChartExporter().export(figures)
     # across a change of scale (the draft on 2.0.0 after a 1.0.0 review) no change is charted
@@ -180,7 +186,7 @@ def test_hostile_text_in_city_notes_and_links_is_printed_not_fetched(
         RecordedAnswer(question_id="Q1.1", level=1, note=note[:5000], links=(f"{loopback}/link",)),
         "Tester",
     )
-    pdf = renderer.render(context_from_store(store, draft.id or 0, now=WHEN))
+    pdf = renderer.render(context_from_facts(report_facts(store, draft.id or 0), now=WHEN))
     assert CountingHandler.hits == []
     assert b"/EmbeddedFile" not in pdf
     text = text_of(pdf)

@@ -10,10 +10,11 @@ import pytest
 from access.roles import Actor, Role
 from reporting.context import ReportContext, ReportVariant
 from reporting.pdf import ZERO_WIDTH_SPACE, ReportRenderer
-from reporting.sources import context_from_store
+from reporting.sources import context_from_facts
 from scoring.actions import Action, ActionTarget
 from scoring.records import City, RecordedAnswer
 from storage.actions import Actions
+from storage.facts import report_facts
 from storage.store import Store
 from tests.integration.conftest import WHEN
 from tests.integration.test_report_pdf import CountingHandler, loopback, text_of
@@ -72,7 +73,7 @@ def test_a_hostile_action_title_and_owner_are_printed_not_fetched(
         Action(title=title, targets=(ActionTarget(question_id="Q1.1"),), owner_partner="<img src=http://evil/x>"),
         lead,
     )
-    pdf = renderer.render(context_from_store(store, draft.id or 0, now=WHEN))
+    pdf = renderer.render(context_from_facts(report_facts(store, draft.id or 0), now=WHEN))
     assert CountingHandler.hits == []
     assert b"/EmbeddedFile" not in pdf
     text = flat(text_of(pdf))

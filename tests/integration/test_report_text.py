@@ -9,8 +9,9 @@ from pypdf import PdfReader
 
 from questionnaire.model import Framework
 from reporting.pdf import ZERO_WIDTH_SPACE, ReportRenderer, breakable, render_html
-from reporting.sources import context_from_store
+from reporting.sources import context_from_facts
 from scoring.records import MAX_LINK_CHARS, City, RecordedAnswer
+from storage.facts import report_facts
 from storage.store import Store
 
 
@@ -50,7 +51,7 @@ def test_a_note_without_spaces_and_long_links_are_printed_whole_one_link_per_lin
     links = tuple(f"https://example.org/{n}/" + "abcdefghij" * 150 for n in range(3))
     cjk = "漢字仮名交じり文" * 125  # 1,000 CJK characters
     assessment = a_draft(store, framework, {"Q1.1": (note, links), "Q1.2": (cjk, ())})
-    context = context_from_store(store, assessment)
+    context = context_from_facts(report_facts(store, assessment))
     html = render_html(context)
     assert html.count('<li class="user">') >= len(links)  # links one per line
     text = body_text(renderer.render(context))
@@ -67,5 +68,6 @@ def test_the_heaviest_file_the_format_allows_reports_within_the_limit(
     framework = frameworks["scn-transatlantic"]
     cjk = ("漢字仮名交じり文" * 700)[:5_000]
     assessment = a_draft(store, framework, {q.id: (cjk, ()) for q in framework.questions[:10]})
-    text = body_text(renderer.render(context_from_store(store, assessment)))  # raises past the time limit
+    context = context_from_facts(report_facts(store, assessment))
+    text = body_text(renderer.render(context))  # raises past the time limit
     assert text.count(cjk) == 10
