@@ -45,6 +45,8 @@ def benchmark(themes: pd.DataFrame, cities: pd.DataFrame, city: str) -> pd.DataF
         stats = members.groupby("theme_id")["score"]
         sizes = stats.size()
         quartiles = stats.quantile([0.25, 0.5, 0.75]).unstack()
+        own_by_row = members["theme_id"].map(own_scores).astype("float64")
+        below = (members["score"].astype("float64") < own_by_row).groupby(members["theme_id"]).mean()
         for theme_id in themes["theme_id"].drop_duplicates():
             size = int(sizes.get(theme_id, 0))
             suppressed = size < MIN_GROUP
@@ -55,10 +57,9 @@ def benchmark(themes: pd.DataFrame, cities: pd.DataFrame, city: str) -> pd.DataF
                 "position": np.nan, "suppressed": suppressed,
             }
             if not suppressed:
-                scores = members.loc[members["theme_id"] == theme_id, "score"]
                 row.update(q1=quartiles.loc[theme_id, 0.25], median=quartiles.loc[theme_id, 0.5],
                            q3=quartiles.loc[theme_id, 0.75])
                 if score == score:  # the city has a score for this theme
-                    row["position"] = float((scores < score).mean())
+                    row["position"] = float(below[theme_id])
             rows.append(row)
     return pd.DataFrame(rows)

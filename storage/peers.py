@@ -57,8 +57,10 @@ class _Shared:
     """Every sharing city's latest submitted assessment on one framework version, as read once."""
 
     peers: tuple[Peer, ...]
-    assessment_ids: tuple[int, ...]
-    scores: pd.DataFrame  # theme_scores' assessment, theme_id, score of every peer, keyed "a<id>"
+    places: pd.DataFrame
+    """Each peer's assessment key ("a<id>"), anonymous name ("city <n>"), region, population band and city id."""
+    scores: pd.DataFrame
+    """Each peer's theme scores as ``theme_scores`` gives them (assessment, theme_id, score), and city id."""
 
 
 _kept: dict[tuple[str, str, str], tuple[int, _Shared]] = {}
@@ -76,23 +78,30 @@ def benchmark_of(store: Store, framework: Framework, record: AssessmentRecord, g
     theme and peer group by peer group (``scoring.benchmarks.benchmark``): no other city is named, and
     groups below the minimum size are marked suppressed."""
     shared = _shared(store, framework)
-    own_city = store.city(record.city_id or 0)
-    others = [(p, aid) for p, aid in zip(shared.peers, shared.assessment_ids, strict=True) if p.city.id != own_city.id]
+    city = store.city(record.city_id or 0)
     own = theme_scores(framework, answers_frame(framework, given, assessment="own"))
-    kept = {f"a{aid}" for _, aid in others}
-    places = pd.DataFrame(
+    others = shared.places[shared.places["city_id"] != city.id]
+    places = pd.concat(
         [
-            {"assessment": "own", "city": OWN_CITY, "region": own_city.region.value},
-            *(
-                {"assessment": f"a{aid}", "city": f"city {n}", "region": p.city.region.value}
-                for n, (p, aid) in enumerate(others, start=1)
+            pd.DataFrame(
+                [
+                    {
+                        "assessment": "own",
+                        "city": OWN_CITY,
+                        "region": city.region.value,
+                        "population_band": city.population_band.value,
+                    }
+                ]
             ),
-        ]
+            others.drop(columns="city_id"),
+        ],
+        ignore_index=True,
     )
-    bands = [own_city.population_band.value, *(p.city.population_band.value for p, _ in others)]
-    places["population_band"] = bands
     themes = pd.concat(
-        [own[["assessment", "theme_id", "score"]], shared.scores[shared.scores["assessment"].isin(kept)]],
+        [
+            own[["assessment", "theme_id", "score"]],
+            shared.scores[shared.scores["assessment"].isin(others["assessment"])],
+        ],
         ignore_index=True,
     )
     return benchmark(themes, places, OWN_CITY)
@@ -221,12 +230,14 @@ def _latest_shared(conn: Connection, framework: Framework) -> list[Any]:
 def _read_peers(rows: list[Any]) -> _Shared:
     rows = sorted(rows, key=lambda r: (r.name, r.id))
     scores = pd.DataFrame(
-        [(f"a{r.assessment_id}", t, s) for r in rows for t, s in r.scores.items()],
-        columns=["assessment", "theme_id", "score"],
+        [(f"a{r.assessment_id}", t, s, r.id) for r in rows for t, s in r.scores.items()],
+        columns=["assessment", "theme_id", "score", "city_id"],
     )
     scores["score"] = pd.to_numeric(scores["score"], errors="coerce").astype("float64")
+    places = pd.DataFrame(
+        [(f"a{r.assessment_id}", f"city {n}", r.region, r.population_band, r.id) for n, r in enumerate(rows, start=1)],
+        columns=["assessment", "city", "region", "population_band", "city_id"],
+    )
     return _Shared(
-        peers=tuple(Peer(city=city_from_row(r), theme_scores=r.scores) for r in rows),
-        assessment_ids=tuple(r.assessment_id for r in rows),
-        scores=scores,
+        peers=tuple(Peer(city=city_from_row(r), theme_scores=r.scores) for r in rows), places=places, scores=scores
     )
