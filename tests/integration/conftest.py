@@ -1,27 +1,21 @@
 """Real databases for the store's tests: a SQLite file per test, and a throwaway PostgreSQL server.
 
-The PostgreSQL server comes from Debian's ``postgresql`` package (``make test`` installs it). It
-runs on a free loopback port in a temporary folder for the whole test session; each test gets a
+The PostgreSQL server comes from Debian's ``postgresql`` package (``make test`` installs it), started
+by ``tests.postgres`` on a free loopback port in a temporary folder for the whole test session; each test gets a
 fresh database cloned from a migrated template. Where the package is missing the PostgreSQL tests
 skip, except under CI, where they fail.
 """
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
-import uuid
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from access.accounts import Accounts
 from access.roles import Role
@@ -35,73 +29,28 @@ from storage.demo import create_demo
 from storage.facts import report_facts
 from storage.migrate import upgrade_database
 from storage.store import Store
+from tests import postgres
+from tests.postgres import clone_database
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WHEN = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
-def _postgres_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _as_server_user(args: list[str]) -> list[str]:
-    """initdb and postgres refuse to run as root: run them as the package's ``postgres`` user."""
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """The URL of a PostgreSQL server (user ``app``) that lives for the test session."""
-    bin_dir = _postgres_bin()
-    if bin_dir is None:
-        message = "PostgreSQL is not installed (make test installs Debian's postgresql package)"
+    if not postgres.installed():
         if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    base = Path(tempfile.mkdtemp(prefix="cohesion-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres")
-    port = _free_port()
-    data, log = base / "data", base / "server.log"
-    subprocess.run(
-        _as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "app", "-E", "UTF8"]),
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"]),
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://app@127.0.0.1:{port}"
-    finally:
-        subprocess.run(
-            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            capture_output=True,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+            pytest.fail(postgres.MISSING)
+        pytest.skip(postgres.MISSING)
+    with postgres.throwaway_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server: str) -> str:
     """A database migrated to the newest schema, cloned for each test."""
-    admin = create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("CREATE DATABASE store_template"))
-    admin.dispose()
-    upgrade_database(f"{postgres_server}/store_template")
+    upgrade_database(postgres.new_database(postgres_server, "store_template"))
     return "store_template"
 
 
@@ -125,16 +74,6 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     path = tmp_path / "cohesion.db"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"
-
-
-def clone_database(server: str, template: str) -> str:
-    """The URL of a new PostgreSQL database copied from ``template`` on ``server``."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
-    admin.dispose()
-    return f"{server}/{name}"
 
 
 @pytest.fixture

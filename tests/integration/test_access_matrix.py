@@ -23,7 +23,7 @@ from scoring.records import City, RecordedAnswer
 from storage.migrate import upgrade_database
 from storage.store import Store
 from storage.transfer import export_csv, export_json
-from tests.integration.conftest import clone_database
+from tests.postgres import clone_database
 
 FRAMEWORK = "scn-transatlantic"
 ACTORS = ["nobody", "viewer", "editor", "coordinator", "network admin"]
