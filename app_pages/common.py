@@ -30,7 +30,8 @@ from app_pages import identity
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import Framework
 from questionnaire.problems import first_problem
-from reporting.pdf import ReportRenderer
+from reporting.pdf import ReportError, ReportRenderer
+from reporting.prepared import PreparedReports
 from scoring.records import AssessmentRecord, City
 from storage.actions import Actions
 from storage.config import database_url
@@ -133,6 +134,12 @@ def renderer() -> ReportRenderer:
     made = ReportRenderer()
     made.exporter.start()
     return made
+
+
+@st.cache_resource
+def prepared_reports() -> PreparedReports:
+    """Report PDFs made in the background when the Report page opens, kept by what they show."""
+    return PreparedReports(renderer().render, failure=(ReportError,))
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")

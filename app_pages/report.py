@@ -1,17 +1,15 @@
 """Report and data: the PDF gap report, the assessment's data as JSON, CSV and Excel, and imports.
 
-The PDF is made on request (charts and layout take seconds) and kept for this browser session until
-the assessment or its answers change; a report that cannot be made says why. Downloads never rerun
-the page. An import is checked completely and previewed before anything is written.
+The PDF is made in the background as soon as the page opens (charts and layout take seconds) and kept
+by what it shows, for every member of the city, until anything in it changes; a report that cannot be
+made says why. Downloads never rerun the page. An import is checked completely and previewed before anything is written.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
 
@@ -19,7 +17,7 @@ import streamlit as st
 
 from access.roles import NotAllowed, Operation
 from app_pages import identity
-from app_pages.access import focus_on, inside, key_class
+from app_pages.access import focus_on, inside
 from app_pages.common import (
     PAGES,
     allowed,
@@ -27,13 +25,14 @@ from app_pages.common import (
     choose_assessment,
     local_time,
     md,
-    renderer,
+    prepared_reports,
+    remembered,
     require_assessment,
     store,
 )
 from reporting.context import ReportVariant
-from reporting.pdf import ReportError
-from scoring.records import AssessmentRecord, AssessmentStatus, City, RecordedAnswer
+from reporting.prepared import Prepared, Readiness
+from scoring.records import AssessmentRecord, AssessmentStatus
 from storage.errors import ImportRefused, StorageError
 from storage.transfer import (
     EXPORT_TABLES,
@@ -41,7 +40,7 @@ from storage.transfer import (
 )
 
 T = TypeVar("T")
-PDF_KEY = "report_pdf_built"
+POLL_SECONDS = 0.5
 PLAN_KEY = "report_import_plan"
 IMPORTED_KEY = "report_imported"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,13 +59,6 @@ def slug(text: str) -> str:
     """``text`` as a short lowercase ASCII file-name part ("São Paulo (demo)" -> "sao-paulo-demo")."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-") or "city"
-
-
-def fingerprint(record: AssessmentRecord, city: City, given: list[RecordedAnswer]) -> str:
-    """Changes whenever anything the report shows changes: the assessment, the city or an answer."""
-    parts = [record.model_dump_json(), city.model_dump_json()]
-    parts += sorted(f"{a.question_id}:{a.version}:{a.answered_at}" for a in given)
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def show_problems(heading: str, problems: list[str]) -> None:
@@ -107,6 +99,47 @@ def preview_import(data: bytes, file_id: str) -> tuple[ImportPlan | None, list[s
     return plan, problems
 
 
+def show_pdf(key: str, file_name: str) -> None:
+    """The report's state: being made (the page looks again every half second), ready to download, or
+    failed with why and a way to try again."""
+    pending = (prepared_reports().state(key) or Prepared(Readiness.PENDING)).readiness is Readiness.PENDING
+    st.fragment(run_every=POLL_SECONDS if pending else None)(_pdf_state)(key, file_name, pending)
+
+
+def _pdf_state(key: str, file_name: str, was_pending: bool) -> None:
+    state = prepared_reports().state(key) or Prepared(Readiness.PENDING)
+    if state.readiness is Readiness.PENDING:
+        st.info(
+            "Making the report: drawing the charts and laying out the pages. It is ready in a few seconds; "
+            "you can go on with anything else meanwhile.",
+            icon=":material/hourglass_top:",
+        )
+    elif was_pending:
+        st.rerun()  # ready or failed: show it with the whole page, which stops looking again
+    elif state.readiness is Readiness.READY:
+        with st.container(key="report_ready"):
+            made = f" at {local_time(state.made_at)}" if state.made_at else ""
+            st.success(
+                f"The report is ready, made{made} from the answers as they are now. Download it here.",
+                icon=":material/check_circle:",
+            )
+            st.download_button(
+                "Download the PDF report",
+                data=state.pdf,
+                file_name=file_name,
+                mime="application/pdf",
+                on_click="ignore",
+                key="report_pdf",
+                type="primary",
+                icon=":material/picture_as_pdf:",
+            )
+    else:
+        st.error(state.problem, icon=":material/error:")
+        if st.button("Try again", key="report_pdf_make", icon=":material/refresh:"):
+            prepared_reports().forget(key)
+            st.rerun()
+
+
 st.title("Report and data")
 record = require_assessment("to download its report or data")
 assessment_id = record.id or 0
@@ -120,7 +153,8 @@ st.markdown(f"**{md(record.title)}**, {md(city.name)}")
 st.header("Gap report (PDF)")
 st.markdown(
     "Where the city stands theme by theme, the gaps against its targets, the next steps that would close "
-    "them, and practices from peer cities. Making the report takes up to a minute."
+    "them, and practices from peer cities. The report is made as soon as this page opens and is ready to "
+    "download a few seconds later; it stays ready until something in it changes."
 )
 variant = st.radio(
     "Which report",
@@ -130,43 +164,18 @@ variant = st.radio(
     key="report_pdf_variant",
     persist_state="session",
 )
-current = (fingerprint(record, city, store().answers(assessment_id)), variant.value)
-built = st.session_state.get(PDF_KEY)
-if built and built["key"] == current:
-    with st.container(key="report_ready"):
-        st.success(
-            f"The report is ready, made at {local_time(built['made_at'])} from the answers as they are now. "
-            "Download it here.",
-            icon=":material/check_circle:",
-        )
-        st.download_button(
-            "Download the PDF report",
-            data=built["pdf"],
-            file_name=f"cohesion-report-{'' if variant is ReportVariant.FULL else 'summary-'}{name_part}.pdf",
-            mime="application/pdf",
-            on_click="ignore",
-            key="report_pdf",
-            type="primary",
-            icon=":material/picture_as_pdf:",
-        )
-else:
-    if built and built["assessment"] == assessment_id and built["key"][0] != current[0]:
-        st.caption("The assessment changed since the report was made; make it again for the latest answers.")
-    if st.button("Make the PDF report", key="report_pdf_make", type="primary", icon=":material/picture_as_pdf:"):
-        with st.spinner("Making the report: drawing the charts and laying out the pages…"):
-            try:
-                pdf = attempt(
-                    lambda: renderer().render(store().report_context(assessment_id, variant=variant)),
-                    "The report was not made",
-                )
-            except ReportError as exc:
-                pdf = None
-                st.error(str(exc), icon=":material/error:")
-        if pdf:
-            made = {"key": current, "assessment": assessment_id, "pdf": pdf, "made_at": datetime.now(UTC)}
-            st.session_state[PDF_KEY] = made
-            focus_on(inside("report_pdf", "button"), view=f".{key_class('report_ready')}")
-            st.rerun()
+context = attempt(
+    lambda: remembered(
+        f"report_context_{assessment_id}_{variant.value}",
+        lambda: store().report_context(assessment_id, variant=variant),
+    ),
+    "The report could not be made",
+)
+if context is not None:
+    show_pdf(
+        prepared_reports().request(context),
+        f"cohesion-report-{'' if variant is ReportVariant.FULL else 'summary-'}{name_part}.pdf",
+    )
 
 # -- the data ---------------------------------------------------------------------------------------
 

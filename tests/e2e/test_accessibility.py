@@ -113,7 +113,8 @@ def test_messages_an_open_question_a_ready_report_and_a_phone_screen_pass_axe(
     problems = violations(page, axe_source, "note too long · Questionnaire")
 
     open_page(page, "Report and data", "Report and data")
-    page.get_by_role("button", name="Make the PDF report").click()
+    expect(page.get_by_text("Making the report")).to_be_visible()  # begun as the page opened
+    problems += violations(page, axe_source, "report being made · Report and data")
     expect(page.get_by_text("The report is ready")).to_be_visible(timeout=120_000)
     settle(page)
     problems += violations(page, axe_source, "report ready · Report and data")

@@ -75,7 +75,6 @@ def test_a_next_step_becomes_an_action_that_the_report_lists_under_its_priority(
     assert problems == []
 
     open_page(page, "Report and data", "Report and data")
-    current(page).get_by_role("button", name="Make the PDF report").click()
     download_button = current(page).get_by_role("button", name="Download the PDF report")
     download_button.wait_for(timeout=120_000)
     with page.expect_download(timeout=60_000) as download:

@@ -124,7 +124,8 @@ def test_a_viewer_reads_the_answers_but_cannot_change_them(
     assert [(a.level, a.note, a.answered_by) for a in store.answers(draft)] == [(2, "Agreed in March", "Set-up")]
     assert current(page).get_by_role("button", name="Submit", exact=True).count() == 0
     open_page(page, "Report and data", "Report and data")
-    expect(current(page).get_by_role("button", name="Make the PDF report")).to_be_visible()  # viewers download
+    download = current(page).get_by_role("button", name="Download the PDF report")
+    expect(download).to_be_visible(timeout=120_000)  # viewers download the report
     assert page.get_by_text("Import an assessment file (.json)").count() == 0
 
 
