@@ -58,7 +58,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def serve(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """`streamlit run app.py` on a free loopback port; returns the process and its address once healthy."""
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true"]
@@ -158,7 +158,7 @@ def main() -> None:
         for each in store.cities():
             people.add_member(bench.id, each.id or 0, Role.COORDINATOR, "Bench")
 
-        server, address = _serve(url, Path(folder) / "streamlit.log")
+        server, address = serve(url, Path(folder) / "streamlit.log")
         try:
             clicks = _click_to_saved(address, framework, city.id or 0, blank.id or 0)
         finally:

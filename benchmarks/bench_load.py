@@ -41,7 +41,7 @@ from rich.table import Table
 
 from access.accounts import Accounts
 from access.roles import Role
-from benchmarks.bench_app import _serve
+from benchmarks.bench_app import serve
 from benchmarks.common import RESULTS
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import Framework, Question, Theme, text_in
@@ -268,7 +268,7 @@ def _measure(url: str, folder: Path, seconds: float, think: float) -> dict[str, 
     framework = load_frameworks()[DEFAULT_FRAMEWORK_ID]
     upgrade_database(url)
     people = _seed(url, framework, int(os.environ.get("BENCH_LOAD_SESSIONS", SESSIONS)))
-    server, address = _serve(url, folder / "streamlit.log")
+    server, address = serve(url, folder / "streamlit.log")
     started, cpu_before = time.monotonic(), _cpu_seconds(server.pid)
     try:
         asyncio.run(_drive(address, framework, people, seconds, think))
