@@ -1,30 +1,82 @@
 """Chart export: the only place that calls kaleido.
 
 One long-lived headless Chromium (``kaleido.start_sync_server(mathjax=False)``) exports every figure
-of a report as SVG. The server is not thread-safe, so one lock guards it; results are cached by the
-figure's content. When no browser is installed, or export fails or takes too long, the caller gets
-no image and a short note, and the report shows a table instead.
+of a report as SVG. The server is not thread-safe, so one lock guards it. Results are cached by the
+figure's content, in memory and in a folder on disk (``CHART_CACHE_DIR``, see ``chart_cache_dir``),
+so a chart already drawn, by this process or an earlier one, needs no browser at all. When no browser
+is installed, or export fails or takes too long, the caller gets no image and a short note, and the
+report shows a table instead.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import warnings
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Literal
 
 import plotly.graph_objects as go
 
-__all__ = ["ChartExporter", "ChartResult", "browser_available"]
+__all__ = ["ChartExporter", "ChartResult", "browser_available", "chart_cache_dir"]
 
 log = logging.getLogger(__name__)
 CACHE_SIZE = 256
+DISK_CACHE_FILES = 2000
+"""At most this many charts stay in the disk cache; the oldest go first."""
+EXPORT_FORMAT = "svg"
+
+
+def _export_settings() -> str:
+    """What besides the figure decides the SVG: the format and the versions of plotly and kaleido."""
+    versions = []
+    for package in ("plotly", "kaleido"):
+        try:
+            versions.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            versions.append(f"{package}=?")
+    return ";".join([f"format={EXPORT_FORMAT}", "mathjax=off", *versions])
+
+
+def chart_cache_dir() -> Path | None:
+    """The folder of the disk cache of chart SVGs, made if needed; None when it is off or cannot be written.
+
+    ``CHART_CACHE_DIR`` names it (an empty value turns the cache off); by default it is
+    ``cohesion-charts`` under the user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``).
+    """
+    explicit = os.environ.get("CHART_CACHE_DIR")
+    if explicit is not None:
+        if not explicit.strip():
+            return None
+        folder = Path(explicit).expanduser()
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+        folder = Path(base) / "cohesion-charts"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        log.info("chart cache %s cannot be made; charts are cached in memory only", folder)
+        return None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        log.info("chart cache %s is not writable; charts are cached in memory only", folder)
+        return None
+    return folder
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    """Whether ``data`` is a whole SVG document (a file cut short or overwritten is not)."""
+    head, tail = data[:512].lstrip(), data[-64:].rstrip()
+    return head.startswith((b"<svg", b"<?xml")) and tail.endswith(b"</svg>")
 
 
 def browser_available() -> bool:
@@ -46,8 +98,14 @@ class ChartResult:
 class ChartExporter:
     """Export plotly figures to SVG through one shared Chromium, with a lock, a cache and a time limit."""
 
-    def __init__(self, timeout: float = 30.0) -> None:
+    def __init__(self, timeout: float = 30.0, cache_dir: Path | Literal["environment"] | None = "environment") -> None:
+        """``cache_dir``: the disk cache's folder; by default the one ``chart_cache_dir()`` names, None for none."""
         self.timeout = timeout
+        self.cache_dir = chart_cache_dir() if cache_dir == "environment" else cache_dir
+        self.disk_hits = 0
+        """Charts read from the disk cache, and ``exported`` those Chromium drew, since this exporter was made."""
+        self.exported = 0
+        self._settings = _export_settings()
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, str] = OrderedDict()
         self._started = False
@@ -66,12 +124,64 @@ class ChartExporter:
             kaleido.start_sync_server(mathjax=False, silence_warnings=True)
             self._started = True
 
-    @staticmethod
-    def key(figure: go.Figure) -> str:
-        """The cache key: a hash of the figure's full JSON."""
-        return hashlib.sha256(figure.to_json().encode("utf-8")).hexdigest()
+    def key(self, figure: go.Figure) -> str:
+        """The cache key: a hash of the figure's full JSON and the export settings."""
+        digest = hashlib.sha256(self._settings.encode("utf-8"))
+        digest.update(b"\0")
+        digest.update(figure.to_json().encode("utf-8"))
+        return digest.hexdigest()
 
-    def _export(self, figures: dict[str, go.Figure]) -> dict[str, str]:
+    def _path(self, key: str) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / f"{key}.svg"
+
+    def _read_disk(self, key: str) -> str | None:
+        """The cached chart of ``key`` as a data URI; None when absent, unreadable or not a whole SVG."""
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if not _looks_like_svg(data):
+            log.warning("chart cache file %s is damaged; the chart is drawn again", path.name)
+            return None
+        return _data_uri(data)
+
+    def _write_disk(self, key: str, svg: bytes) -> None:
+        """Keep ``svg`` under ``key``: written to a temporary file, then moved into place in one step."""
+        path = self._path(key)
+        if path is None:
+            return
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".svg", dir=path.parent)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(svg)
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError as exc:
+            log.info("chart cache not written (%s)", exc)
+
+    def _prune_disk(self) -> None:
+        """Remove the oldest charts beyond ``DISK_CACHE_FILES`` (a file is never rewritten once whole)."""
+        if self.cache_dir is None:
+            return
+        try:
+            files = [entry for entry in os.scandir(self.cache_dir) if entry.name.endswith(".svg")]
+            if len(files) <= DISK_CACHE_FILES:
+                return
+            files.sort(key=lambda entry: entry.stat().st_mtime)
+            for entry in files[: len(files) - DISK_CACHE_FILES]:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+        except OSError:
+            pass
+
+    def _export(self, figures: dict[str, go.Figure]) -> dict[str, bytes]:
         import plotly.io as pio
 
         self._ensure_server()
@@ -80,14 +190,18 @@ class ChartExporter:
             warnings.filterwarnings("ignore", message="The kopts argument is ignored")
             for name, figure in figures.items():
                 width, height = figure.layout.width, figure.layout.height
-                svg = pio.to_image(figure, format="svg", width=width, height=height)
-                out[name] = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+                out[name] = pio.to_image(figure, format=EXPORT_FORMAT, width=width, height=height)
         return out
 
     def export(self, figures: dict[str, go.Figure]) -> ChartResult:
         """SVG data URIs for ``figures``; never raises, and waits at most ``timeout`` seconds."""
         keys = {name: self.key(figure) for name, figure in figures.items()}
         images: dict[str, str | None] = {name: self._cache.get(key) for name, key in keys.items()}
+        for name, image in images.items():
+            if image is None and (image := self._read_disk(keys[name])) is not None:
+                images[name] = image
+                self._remember(keys[name], image)
+                self.disk_hits += 1
         missing = {name: figures[name] for name, image in images.items() if image is None}
         if not missing:
             return ChartResult(images, None)
@@ -109,10 +223,20 @@ class ChartExporter:
             return ChartResult(images, "Charts could not be drawn; the tables below show the same figures.")
         finally:
             self._lock.release()
-        for name, uri in exported.items():
-            images[name] = uri
-            self._cache[keys[name]] = uri
-            self._cache.move_to_end(keys[name])
+        for name, svg in exported.items():
+            images[name] = uri = _data_uri(svg)
+            self._remember(keys[name], uri)
+            self._write_disk(keys[name], svg)
+        self.exported += len(exported)
+        self._prune_disk()
+        return ChartResult(images, None)
+
+    def _remember(self, key: str, uri: str) -> None:
+        self._cache[key] = uri
+        self._cache.move_to_end(key)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
-        return ChartResult(images, None)
+
+
+def _data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
