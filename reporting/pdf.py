@@ -6,12 +6,16 @@ the locked fetcher) so that a report that takes too long can be stopped without 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import re
+import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import spawn
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -31,6 +35,33 @@ BREAK_EVERY = 10
 """In such a run, a line may end after every this many characters (see ``breakable``)."""
 ZERO_WIDTH_SPACE = "\u200b"
 _LONG_RUN = re.compile(rf"[^\s{ZERO_WIDTH_SPACE}]{{{LONG_RUN},}}")
+
+
+_spawn_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_module_left_out() -> Iterator[None]:
+    """Workers started here do not import the program's main module (``cli.py``, say) first.
+
+    A spawned process normally runs the parent's main script again before its first task; the layout
+    worker needs only ``reporting.layout``, whose functions it is given by name, and would otherwise
+    load the whole command line (pandas, pydantic, plotly) before it could lay out the first report.
+    """
+    with _spawn_lock:
+        original = spawn.get_preparation_data
+
+        def prepared(name: str) -> dict[str, object]:
+            data: dict[str, object] = original(name)
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+            return data
+
+        spawn.get_preparation_data = prepared
+        try:
+            yield
+        finally:
+            spawn.get_preparation_data = original
 
 
 class ReportError(Exception):
@@ -86,7 +117,9 @@ class ReportRenderer:
         pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=prepare_worker
         )
-        pool.submit(ready)  # start the worker (and WeasyPrint's import) while charts are drawn
+        with _main_module_left_out():
+            for _ in range(self.workers):  # start every worker (and WeasyPrint's import) while charts are drawn
+                pool.submit(ready)
         return pool
 
     def html(self, context: ReportContext) -> tuple[ReportContext, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import http.server
 import io
 import subprocess
@@ -18,6 +19,7 @@ from questionnaire.model import Framework
 from reporting.charts import ChartExporter, browser_available
 from reporting.context import ReportContext, ReportVariant
 from reporting.figures import build_figures
+from reporting.layout import LAYOUT_COLLECT_EVERY
 from reporting.pdf import ReportError, ReportRenderer, html_to_pdf
 from reporting.sources import context_from_facts
 from scoring.bands import format_points
@@ -241,3 +243,13 @@ def test_batch_report_writes_the_latest_assessment_of_every_city(demo: tuple[Sto
     written = sorted(p.name for p in (tmp_path / "all").glob("*.pdf"))
     expected = sorted(f"assessment-{r.id}.pdf" for r in store.latest_assessments())
     assert written == expected and f"assessment-{draft}.pdf" in written
+
+
+def test_the_layout_worker_collects_garbage_less_often_and_still_frees_what_a_report_leaves(
+    renderer: ReportRenderer, demo_context: ReportContext
+) -> None:
+    assert renderer.render(demo_context).startswith(b"%PDF")
+    threshold = renderer._pool.submit(gc.get_threshold).result()
+    assert threshold[0] == LAYOUT_COLLECT_EVERY
+    assert renderer._pool.submit(gc.get_freeze_count).result() > 0  # WeasyPrint's modules are set aside
+    assert renderer._pool.submit(gc.isenabled).result()  # the collector still runs between reports
