@@ -63,7 +63,7 @@ def chart_cache_dir() -> Path | None:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
         folder = Path(base) / "cohesion-charts"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # files are written 0600 (mkstemp)
     except OSError:
         log.info("chart cache %s cannot be made; charts are cached in memory only", folder)
         return None

@@ -39,6 +39,7 @@ def test_a_chart_drawn_once_is_read_from_the_disk_cache_without_starting_the_bro
     assert first.note is None and counting.calls == len(figures)
     files = sorted(tmp_path.glob("*.svg"))
     assert len(files) == len(figures) and not list(tmp_path.glob(".tmp-*"))  # no temporary file left behind
+    assert all(f.stat().st_mode & 0o077 == 0 for f in files)  # readable by this account only
     written = {f: (f.stat().st_mtime_ns, f.read_bytes()) for f in files}
 
     again = ChartExporter(cache_dir=tmp_path)  # a new exporter: nothing in memory, as in a new process
@@ -85,6 +86,7 @@ def test_the_cache_folder_comes_from_the_environment_and_is_off_when_unwritable(
 ) -> None:
     monkeypatch.setenv("CHART_CACHE_DIR", str(tmp_path / "charts"))
     assert chart_cache_dir() == tmp_path / "charts" and (tmp_path / "charts").is_dir()
+    assert (tmp_path / "charts").stat().st_mode & 0o077 == 0  # the team's figures: for this account only
     monkeypatch.setenv("CHART_CACHE_DIR", "")
     assert chart_cache_dir() is None
     blocker = tmp_path / "a-file"
