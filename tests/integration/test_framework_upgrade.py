@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from questionnaire.crosswalk import map_question_ids
-from reporting.context import ReportContext
-from reporting.pdf import render_html
+from reporting.context import ReportContext, ReportVariant
+from reporting.pdf import ReportRenderer, render_html
 from reporting.sources import context_from_facts
 from storage.facts import report_facts
 from storage.store import Store
@@ -135,3 +135,24 @@ def test_a_1_0_0_file_imports_on_1_0_0_exactly_as_answered(
         k: v for k, v in sent.items() if k != "integrity"
     }  # the same file back
     fresh.engine.dispose()
+
+
+def test_the_summary_across_versions_lists_the_compared_questions_and_counts_the_others(
+    renderer: ReportRenderer, demo_context: ReportContext, demo_pdf: bytes
+) -> None:
+    from tests.integration.test_report_pdf import text_of
+
+    kinds = [i.change for i in demo_context.item_changes]
+    uncompared = {k: kinds.count(k) for k in ("not comparable", "question added", "question removed")}
+    assert uncompared["not comparable"] > 1 and uncompared["question added"] > 1  # the demo crosses versions
+    summary = renderer.render(demo_context.model_copy(update={"variant": ReportVariant.SUMMARY}))
+    text, full = " ".join(text_of(summary).split()), " ".join(text_of(demo_pdf).split())
+    assert (
+        f"Not listed in this summary: {uncompared['not comparable']} questions that could not be compared across "
+        f"the two framework versions, {uncompared['question added']} new questions"
+    ) in text
+    assert "question added" not in text and "not comparable" not in text  # no such row, and no note naming them
+    assert full.count("question added") >= uncompared["question added"]  # the full report lists each one
+    compared = [i for i in demo_context.item_changes if i.change not in uncompared]
+    for item in compared:
+        assert f"{item.label} {item.before} {item.after} {item.change}" in text
