@@ -52,8 +52,7 @@ def html_to_pdf(html: str, author: str = "") -> bytes:
     """
     from weasyprint import HTML
 
-    fetcher = _locked_fetcher()
-    document = HTML(string=html, base_url=REPORT_TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render()
+    document = HTML(string=html, base_url=REPORT_TEMPLATES.as_uri() + "/", url_fetcher=_locked_fetcher()).render()
     if author:
         document.metadata.authors = [author]
     pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")

@@ -7,6 +7,7 @@ import gc
 import http.server
 import io
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -253,3 +254,23 @@ def test_the_layout_worker_collects_garbage_less_often_and_still_frees_what_a_re
     assert threshold[0] == LAYOUT_COLLECT_EVERY
     assert renderer._pool.submit(gc.get_freeze_count).result() > 0  # WeasyPrint's modules are set aside
     assert renderer._pool.submit(gc.isenabled).result()  # the collector still runs between reports
+
+
+def test_a_layout_worker_does_not_run_the_program_that_started_it_again(tmp_path: Path) -> None:
+    marker = tmp_path / "main-imported-again"
+    program = tmp_path / "program.py"
+    program.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "if __name__ != '__main__':  # a spawned process importing this file to run it again\n"
+        f"    open({str(marker)!r}, 'w').close()\n"
+        "else:\n"
+        "    from reporting.layout import ready\n"
+        "    from reporting.pdf import ReportRenderer\n"
+        "    renderer = ReportRenderer(workers=2)\n"
+        "    assert renderer._pool.submit(ready).result(timeout=120)\n"
+        "    renderer.close()\n"
+    )
+    finished = subprocess.run([sys.executable, str(program)], capture_output=True, text=True, timeout=180)
+    assert finished.returncode == 0, finished.stderr
+    assert not marker.exists()
