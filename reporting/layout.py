@@ -9,7 +9,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 import resource
+import threading
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -21,6 +24,7 @@ __all__ = ["REPORT_TEMPLATES", "html_to_pdf", "prepare_worker", "ready"]
 log = logging.getLogger(__name__)
 REPORT_TEMPLATES = Path(__file__).resolve().parent.parent / "report_templates"
 WORKER_MEMORY_BYTES = 2 * 1024**3
+PARENT_WATCH_S = 1.0
 LAYOUT_COLLECT_EVERY = 20_000
 """In a layout worker, the youngest generation is collected after this many new objects (Python's default is 700)."""
 
@@ -59,13 +63,14 @@ def html_to_pdf(html: str, author: str = "") -> bytes:
     return add_header_scope(pdf)
 
 
-def prepare_worker() -> None:
+def prepare_worker(parent: int | None = None) -> None:
     """Cap the worker's memory, load WeasyPrint once before the first report, and tune the garbage collector.
 
     A layout builds a large tree of boxes that lives until its PDF is written, and Python's cyclic
     collector would scan it again and again as it grows (a tenth of a full report's layout). The
     worker does nothing else, so its collector runs less often, and the modules loaded up to here
     are set aside from its scans (``gc.freeze``); everything a layout leaves behind is still freed.
+    The worker ends by itself when ``parent`` (the process that started it) is gone.
     """
     with contextlib.suppress(ValueError, OSError):  # some systems refuse; the time limit still holds
         resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
@@ -74,6 +79,19 @@ def prepare_worker() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(LAYOUT_COLLECT_EVERY, *gc.get_threshold()[1:])
+    watched = os.getppid() if parent is None else parent  # given by the parent: it may be gone already
+    threading.Thread(target=_end_with, args=(watched,), name="parent-watch", daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """End this worker when the process that started it is gone.
+
+    A worker holds its own end of the task queue, so it would otherwise wait for work forever (and keep
+    its memory) after an app server or a command line is killed.
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_WATCH_S)
+    os._exit(0)
 
 
 def ready() -> bool:

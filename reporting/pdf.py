@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -115,7 +116,10 @@ class ReportRenderer:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=prepare_worker
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=prepare_worker,
+            initargs=(os.getpid(),),
         )
         with _main_module_left_out():
             for _ in range(self.workers):  # start every worker (and WeasyPrint's import) while charts are drawn

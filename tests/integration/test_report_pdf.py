@@ -9,6 +9,7 @@ import io
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -274,3 +275,35 @@ def test_a_layout_worker_does_not_run_the_program_that_started_it_again(tmp_path
     finished = subprocess.run([sys.executable, str(program)], capture_output=True, text=True, timeout=180)
     assert finished.returncode == 0, finished.stderr
     assert not marker.exists()
+
+
+def test_layout_workers_end_when_the_process_that_started_them_is_killed(tmp_path: Path) -> None:
+    program = tmp_path / "program.py"
+    program.write_text(
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from reporting.layout import ready\n"
+        "from reporting.pdf import ReportRenderer\n"
+        "renderer = ReportRenderer(workers=2)\n"
+        "assert renderer._pool.submit(ready).result(timeout=120)\n"
+        "print(' '.join(str(pid) for pid in renderer._pool._processes), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    started = subprocess.Popen([sys.executable, str(program)], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in (started.stdout.readline() if started.stdout else "").split()]
+        assert len(workers) == 2 and all(Path(f"/proc/{pid}").exists() for pid in workers)
+    finally:
+        started.kill()  # as an app server stopped without a chance to close its pool
+        started.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
