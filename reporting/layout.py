@@ -63,7 +63,7 @@ def html_to_pdf(html: str, author: str = "") -> bytes:
     return add_header_scope(pdf)
 
 
-def prepare_worker(parent: int | None = None) -> None:
+def prepare_worker(parent: int) -> None:
     """Cap the worker's memory, load WeasyPrint once before the first report, and tune the garbage collector.
 
     A layout builds a large tree of boxes that lives until its PDF is written, and Python's cyclic
@@ -79,8 +79,8 @@ def prepare_worker(parent: int | None = None) -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(LAYOUT_COLLECT_EVERY, *gc.get_threshold()[1:])
-    watched = os.getppid() if parent is None else parent  # given by the parent: it may be gone already
-    threading.Thread(target=_end_with, args=(watched,), name="parent-watch", daemon=True).start()
+    # the parent's id comes from the parent: it may be gone before this line runs
+    threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
 
 
 def _end_with(parent: int) -> None:

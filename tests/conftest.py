@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,13 +19,9 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The test run's own disk cache of chart SVGs (``CHART_CACHE_DIR``), inherited by the CLIs tests start."""
     folder = tmp_path_factory.mktemp("chart-cache")
-    before = os.environ.get("CHART_CACHE_DIR")
-    os.environ["CHART_CACHE_DIR"] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop("CHART_CACHE_DIR", None)
-    else:
-        os.environ["CHART_CACHE_DIR"] = before
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CHART_CACHE_DIR", str(folder))
+        yield folder
 
 
 SHIPPED_VERSIONS = sorted(p.name for p in (BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID).iterdir() if p.is_dir())
