@@ -12,6 +12,7 @@ from app_pages.common import (
     keep_place_in_url,
     md,
     rounds,
+    start_reports,
     status_label,
 )
 from questionnaire.problems import problems_of
@@ -72,6 +73,7 @@ else:
     }
     if person.network_admin:
         pages["You"].insert(0, st.Page(PAGES["network"], title="Network", icon=":material/hub:", url_path="network"))
+    start_reports()
 page = st.navigation(pages, position="hidden")
 keep_place_in_url()
 access.install()

@@ -11,6 +11,7 @@ reload comes back to the same place; a shared link opens nothing for someone who
 from __future__ import annotations
 
 import logging
+import os
 import re
 import uuid
 from collections.abc import Callable
@@ -43,6 +44,7 @@ from storage.store import Store
 log = logging.getLogger("cohesion.app")
 T = TypeVar("T")
 REMEMBERED_KEY, REMEMBERED_MAX = "remembered", 12
+WARM_START_SETTING = "REPORT_WARM_START"
 
 OPEN_ACTION_KEY = "plan_open"  # the action the Plan page opens with (Results sets it after adding one)
 FOCUS_FIRST_QUESTION = "questionnaire_focus_first"  # set when a page opens a new assessment's questions
@@ -134,6 +136,18 @@ def renderer() -> ReportRenderer:
     made = ReportRenderer()
     made.exporter.start()
     return made
+
+
+def start_reports() -> None:
+    """Start the renderer (Chromium and the layout worker, in the background) when someone who may ask for a
+    report signs in, so that the first report of the server is made as fast as the next ones; with
+    ``REPORT_WARM_START=0`` they start with the first report instead."""
+    if os.environ.get(WARM_START_SETTING, "1").strip() == "0":
+        return
+    try:
+        renderer()
+    except Exception:  # noqa: BLE001 - the Report page tries again and says what went wrong
+        log.exception("the report renderer could not be started ahead")
 
 
 @st.cache_resource

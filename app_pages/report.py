@@ -40,7 +40,7 @@ from storage.transfer import (
 )
 
 T = TypeVar("T")
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.25
 PLAN_KEY = "report_import_plan"
 IMPORTED_KEY = "report_imported"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,7 +100,7 @@ def preview_import(data: bytes, file_id: str) -> tuple[ImportPlan | None, list[s
 
 
 def show_pdf(key: str, file_name: str) -> None:
-    """The report's state: being made (the page looks again every half second), ready to download, or
+    """The report's state: being made (the page looks again every quarter second), ready to download, or
     failed with why and a way to try again."""
     pending = (prepared_reports().state(key) or Prepared(Readiness.PENDING)).readiness is Readiness.PENDING
     st.fragment(run_every=POLL_SECONDS if pending else None)(_pdf_state)(key, file_name, pending)

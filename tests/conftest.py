@@ -24,6 +24,15 @@ def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_warm_start() -> Iterator[None]:
+    """Apps under test (AppTest and the browser tests' servers) start the report renderer with their first
+    report, not at sign-in (``REPORT_WARM_START``): most never make one. Tests of the warm start set it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REPORT_WARM_START", "0")
+        yield
+
+
 SHIPPED_VERSIONS = sorted(p.name for p in (BUILTIN_FRAMEWORKS / DEFAULT_FRAMEWORK_ID).iterdir() if p.is_dir())
 """Every version of the framework the product ships; each stays installed."""
 

@@ -90,7 +90,7 @@ def making(at: AppTest) -> bool:
 
 
 def when_made(at: AppTest, timeout: float = 90) -> AppTest:
-    """Rerun the page, as its half-second look does in the browser, until the report is made or failed."""
+    """Rerun the page, as its quarter-second look does in the browser, until the report is made or failed."""
     deadline = time.monotonic() + timeout
     while making(at):
         assert time.monotonic() < deadline, "the report was still being made"
@@ -126,6 +126,39 @@ def real_renderer(renderer: ReportRenderer, monkeypatch: pytest.MonkeyPatch) -> 
     counting = CountingRenderer(renderer)
     monkeypatch.setattr(app_pages.common, "renderer", lambda: counting)
     return counting
+
+
+@pytest.mark.parametrize(("setting", "started"), [("1", 1), ("0", 0)])
+def test_signing_in_starts_the_report_renderer_unless_the_deployment_turns_that_off(
+    store: Store, monkeypatch: pytest.MonkeyPatch, setting: str, started: int
+) -> None:
+    starts: list[str] = []
+    monkeypatch.setattr(app_pages.common, "renderer", lambda: starts.append("started"))
+    monkeypatch.setenv("REPORT_WARM_START", setting)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not starts  # nobody signed in yet
+    sign_in_app(at, name="Tester")
+    at.run()
+    assert not at.exception
+    assert len(starts) == started
+    assert not at.info or not making(at)  # nothing is made until a report is asked for
+
+
+def test_a_renderer_that_cannot_start_ahead_does_not_stop_the_app(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> None:
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(app_pages.common, "renderer", broken)
+    monkeypatch.setenv("REPORT_WARM_START", "1")
+    at = AppTest.from_file(APP, default_timeout=90)
+    sign_in_app(at, name="Tester")
+    at.run()
+    assert not at.exception
+    assert not at.error
+    assert at.title[0].value == "City Cohesion Self-Assessment"  # the Home page
 
 
 def test_without_a_chosen_assessment_the_page_points_to_home(store: Store) -> None:
