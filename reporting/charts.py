@@ -1,11 +1,11 @@
 """Chart export: the only place that calls kaleido.
 
-One long-lived headless Chromium (``kaleido.start_sync_server(mathjax=False)``) exports every figure
-of a report as SVG. The server is not thread-safe, so one lock guards it. Results are cached by the
-figure's content, in memory and in a folder on disk (``CHART_CACHE_DIR``, see ``chart_cache_dir``),
-so a chart already drawn, by this process or an earlier one, needs no browser at all. When no browser
-is installed, or export fails or takes too long, the caller gets no image and a short note, and the
-report shows a table instead.
+One long-lived headless Chromium (``kaleido.start_sync_server``, with ``CHART_TABS`` tabs) exports the
+figures of a report as SVG, several at once. The server is not thread-safe, so one lock guards it.
+Results are cached by the figure's content, in memory and in a folder on disk (``CHART_CACHE_DIR``, see
+``chart_cache_dir``), so a chart already drawn, by this process or an earlier one, needs no browser at
+all. When no browser is installed, or export fails or takes too long, the caller gets no image and a
+short note, and the report shows a table instead.
 """
 
 from __future__ import annotations
@@ -35,6 +35,10 @@ CACHE_SIZE = 256
 DISK_CACHE_FILES = 2000
 """At most this many charts stay in the disk cache; the oldest go first."""
 EXPORT_FORMAT = "svg"
+CHART_TABS = 2
+"""Charts drawn at once, each in its own Chromium tab. Measured on the demo report's three charts on 2 cores
+(medians of 14): 0.48 s one after the other, 0.40 s with two tabs, 0.38 s with three; each tab holds about
+70 MiB."""
 
 
 def _export_settings() -> str:
@@ -121,7 +125,7 @@ class ChartExporter:
         if not self._started:
             import kaleido
 
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            kaleido.start_sync_server(n=CHART_TABS, mathjax=False, silence_warnings=True)
             self._started = True
 
     def key(self, figure: go.Figure) -> str:
@@ -182,15 +186,27 @@ class ChartExporter:
             pass
 
     def _export(self, figures: dict[str, go.Figure]) -> dict[str, bytes]:
+        """Draw ``figures`` at once (one tab each) into a private temporary folder and read them back."""
         import plotly.io as pio
 
         self._ensure_server()
-        out = {}
-        with warnings.catch_warnings():
+        names = list(figures)
+        with tempfile.TemporaryDirectory(prefix="cohesion-charts-") as folder, warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-            for name, figure in figures.items():
-                width, height = figure.layout.width, figure.layout.height
-                out[name] = pio.to_image(figure, format=EXPORT_FORMAT, width=width, height=height)
+            paths = [Path(folder) / f"{index}.svg" for index in range(len(names))]
+            pio.write_images(
+                [figures[name] for name in names],
+                paths,
+                format=EXPORT_FORMAT,
+                width=[figures[name].layout.width for name in names],
+                height=[figures[name].layout.height for name in names],
+            )
+            out = {}
+            for name, path in zip(names, paths, strict=True):
+                data = path.read_bytes() if path.is_file() else b""
+                if not _looks_like_svg(data):  # kaleido removes the file of a chart it could not draw
+                    raise RuntimeError(f"the chart {name} was not drawn")
+                out[name] = data
         return out
 
     def export(self, figures: dict[str, go.Figure]) -> ChartResult:

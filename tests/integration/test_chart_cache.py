@@ -20,13 +20,13 @@ class CountingExports:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        real = pio.to_image
+        real = pio.write_images
 
-        def counted(*args: object, **kwargs: object) -> bytes:
-            self.calls += 1
-            return real(*args, **kwargs)  # type: ignore[arg-type]
+        def counted(figures: list[object], *args: object, **kwargs: object) -> None:
+            self.calls += len(figures)
+            real(figures, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(pio, "to_image", counted)
+        monkeypatch.setattr(pio, "write_images", counted)
 
 
 @needs_browser
@@ -97,3 +97,26 @@ def test_the_cache_folder_comes_from_the_environment_and_is_off_when_unwritable(
     monkeypatch.delenv("CHART_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert chart_cache_dir() == tmp_path / "xdg" / "cohesion-charts"
+
+
+@needs_browser
+def test_charts_are_drawn_at_once_and_one_that_chromium_could_not_draw_gives_the_tables_instead(
+    demo_context: ReportContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figures = build_figures(demo_context)
+    batches: list[int] = []
+    real = pio.write_images
+
+    def losing_the_last(figs: list[object], files: list[Path], *args: object, **kwargs: object) -> None:
+        batches.append(len(figs))
+        real(figs, files, *args, **kwargs)  # type: ignore[arg-type]
+        files[-1].unlink()  # as kaleido does with the file of a chart that failed in its tab
+
+    monkeypatch.setattr(pio, "write_images", losing_the_last)
+    exporter = ChartExporter(cache_dir=tmp_path)
+    result = exporter.export(figures)
+    assert batches == [len(figures)]  # every missing chart went to Chromium in one call, one tab each
+    assert result.note == "Charts could not be drawn; the tables below show the same figures."
+    assert not list(tmp_path.glob("*.svg")), "nothing half-drawn was kept"
+    monkeypatch.setattr(pio, "write_images", real)
+    assert exporter.export(figures).note is None  # the next report tries again
