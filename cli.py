@@ -614,8 +614,9 @@ def report(
     if (assessment is None) == (input_file is None):
         errors.print("[red]Give either --assessment ID or --input FILE.json.[/red]")
         raise typer.Exit(2)
-    renderer = ReportRenderer()
-    renderer.exporter.start()  # Chromium and the layout worker start while the data loads
+    renderer = ReportRenderer()  # the layout worker starts while the data loads
+    if renderer.exporter.cache_dir is None:  # else Chromium starts only if a chart is not on disk yet
+        renderer.exporter.start()
     try:
         if input_file is not None:
             file = read_portable(_read_bytes(input_file))
@@ -642,6 +643,7 @@ def batch_report(
     """Write the report of every city's latest assessment, charts and layout overlapping."""
     from rich.progress import Progress
 
+    from reporting.charts import WARM_TABS, ChartExporter
     from reporting.pdf import ReportError, ReportRenderer
     from reporting.sources import context_from_facts
     from storage.facts import report_facts
@@ -650,7 +652,7 @@ def batch_report(
     latest = store.latest_assessments()
     names = {c.id: c.name for c in store.cities()}
     out.mkdir(parents=True, exist_ok=True)
-    renderer = ReportRenderer(workers=workers)
+    renderer = ReportRenderer(ChartExporter(tabs=WARM_TABS), workers=workers)
     renderer.exporter.start()
     failed: list[str] = []
 

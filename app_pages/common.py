@@ -31,6 +31,7 @@ from app_pages import identity
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import Framework
 from questionnaire.problems import first_problem
+from reporting.charts import WARM_TABS, ChartExporter
 from reporting.pdf import ReportError, ReportRenderer
 from reporting.prepared import PreparedReports
 from scoring.records import AssessmentRecord, City
@@ -133,7 +134,7 @@ def allowed(operation: Operation, city_id: int | None) -> bool:
 @st.cache_resource
 def renderer() -> ReportRenderer:
     """The report renderer: one Chromium for charts and one layout worker for the whole server."""
-    made = ReportRenderer()
+    made = ReportRenderer(ChartExporter(tabs=WARM_TABS))
     made.exporter.start()
     return made
 

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from benchmarks.common import median_seconds, report
 from benchmarks.report_download import download_after_open
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
+from reporting.charts import WARM_TABS, ChartExporter
 from reporting.context import ReportVariant
 from reporting.figures import build_figures
 from reporting.pdf import ReportRenderer, html_to_pdf
@@ -75,7 +76,7 @@ def main() -> None:
         created = create_demo(store, framework, "Bench", today=datetime(2026, 11, 22, tzinfo=UTC))
         draft = created[-1].id or 0
 
-        renderer = ReportRenderer(timeout=300)
+        renderer = ReportRenderer(ChartExporter(tabs=WARM_TABS), timeout=300)  # as the app's
         renderer.exporter.start()
         renderer.render(context_from_facts(report_facts(store, draft)))  # warm: Chromium, worker, imports
 

@@ -1,7 +1,7 @@
 """Chart export: the only place that calls kaleido.
 
-One long-lived headless Chromium (``kaleido.start_sync_server``, with ``CHART_TABS`` tabs) exports the
-figures of a report as SVG, several at once. The server is not thread-safe, so one lock guards it.
+One long-lived headless Chromium (``kaleido.start_sync_server``) exports the figures of a report as SVG,
+several at once when it has several tabs (``WARM_TABS``). The server is not thread-safe, so one lock guards it.
 Results are cached by the figure's content, in memory and in a folder on disk (``CHART_CACHE_DIR``, see
 ``chart_cache_dir``), so a chart already drawn, by this process or an earlier one, needs no browser at
 all. When no browser is installed, or export fails or takes too long, the caller gets no image and a
@@ -35,10 +35,11 @@ CACHE_SIZE = 256
 DISK_CACHE_FILES = 2000
 """At most this many charts stay in the disk cache; the oldest go first."""
 EXPORT_FORMAT = "svg"
-CHART_TABS = 2
-"""Charts drawn at once, each in its own Chromium tab. Measured on the demo report's three charts on 2 cores
-(medians of 14): 0.48 s one after the other, 0.40 s with two tabs, 0.38 s with three; each tab holds about
-70 MiB."""
+WARM_TABS = 2
+"""Tabs for a long-lived exporter (the app's, a batch's): charts drawn at once, each in its own tab. Measured on
+the demo report's three charts on 2 cores (medians of 14): 0.48 s one after the other, 0.40 s with two tabs,
+0.38 s with three. Each tab holds about 70 MiB and loads plotly.js as Chromium starts, which costs a single
+report from a cold command line 1.3 s (7.0 s with one tab, 8.3 s with two), so one report uses one tab."""
 
 
 def _export_settings() -> str:
@@ -102,9 +103,13 @@ class ChartResult:
 class ChartExporter:
     """Export plotly figures to SVG through one shared Chromium, with a lock, a cache and a time limit."""
 
-    def __init__(self, timeout: float = 30.0, cache_dir: Path | Literal["environment"] | None = "environment") -> None:
-        """``cache_dir``: the disk cache's folder; by default the one ``chart_cache_dir()`` names, None for none."""
+    def __init__(
+        self, timeout: float = 30.0, cache_dir: Path | Literal["environment"] | None = "environment", tabs: int = 1
+    ) -> None:
+        """``cache_dir``: the disk cache's folder; by default the one ``chart_cache_dir()`` names, None for none.
+        ``tabs``: how many charts Chromium draws at once (the first exporter of a process decides it)."""
         self.timeout = timeout
+        self.tabs = tabs
         self.cache_dir = chart_cache_dir() if cache_dir == "environment" else cache_dir
         self.disk_hits = 0
         """Charts read from the disk cache, and ``exported`` those Chromium drew, since this exporter was made."""
@@ -125,7 +130,7 @@ class ChartExporter:
         if not self._started:
             import kaleido
 
-            kaleido.start_sync_server(n=CHART_TABS, mathjax=False, silence_warnings=True)
+            kaleido.start_sync_server(n=self.tabs, mathjax=False, silence_warnings=True)
             self._started = True
 
     def key(self, figure: go.Figure) -> str:

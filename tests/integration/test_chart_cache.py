@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
 
 import plotly.io as pio
@@ -11,6 +12,9 @@ import pytest
 from reporting.charts import ChartExporter, browser_available, chart_cache_dir
 from reporting.context import ReportContext
 from reporting.figures import build_figures
+from storage.store import Store
+from tests.integration.test_cli import run_cli
+from tests.integration.test_report_pdf import text_of
 
 needs_browser = pytest.mark.skipif(not browser_available(), reason="Chromium is not installed")
 
@@ -120,3 +124,37 @@ def test_charts_are_drawn_at_once_and_one_that_chromium_could_not_draw_gives_the
     assert not list(tmp_path.glob("*.svg")), "nothing half-drawn was kept"
     monkeypatch.setattr(pio, "write_images", real)
     assert exporter.export(figures).note is None  # the next report tries again
+
+
+@needs_browser
+def test_a_report_from_the_command_line_starts_no_browser_when_its_charts_are_on_disk(
+    demo: tuple[Store, int], tmp_path: Path
+) -> None:
+    store, draft = demo
+    charts = tmp_path / "charts"
+    env = {**os.environ, "CHART_CACHE_DIR": str(charts)}
+    first = run_cli(
+        "report", "--assessment", str(draft), "--out", str(tmp_path / "a.pdf"), "--db", str(store.engine.url), env=env
+    )
+    assert first.returncode == 0, first.stderr
+    assert len(list(charts.glob("*.svg"))) >= 3
+    started = tmp_path / "browser-started"
+    browser = tmp_path / "chromium"  # a browser that only notes that it was started
+    browser.write_text(f"#!/bin/sh\ntouch {started}\nexit 1\n")
+    browser.chmod(0o700)
+    again = run_cli(
+        "report",
+        "--assessment",
+        str(draft),
+        "--out",
+        str(tmp_path / "b.pdf"),
+        "--db",
+        str(store.engine.url),
+        env={**env, "BROWSER_PATH": str(browser)},
+    )
+    assert again.returncode == 0, again.stderr
+    assert not started.exists(), "the browser was started for charts that were on disk"
+    def unavailable(name: str) -> int:
+        return text_of((tmp_path / name).read_bytes()).count("Chart unavailable")
+
+    assert unavailable("b.pdf") == unavailable("a.pdf")  # every chart drawn the first time is in the second
