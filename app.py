@@ -33,6 +33,7 @@ def show_incident(exc: BaseException) -> None:
     )
 
 
+start_reports()  # Chromium and the layout worker, once per server process, in the background
 try:
     person = actor()  # asked of the database on every run: a session ended elsewhere ends here too
     # a guest of a workshop round (invited from a partner organisation) belongs to no city
@@ -73,7 +74,6 @@ else:
     }
     if person.network_admin:
         pages["You"].insert(0, st.Page(PAGES["network"], title="Network", icon=":material/hub:", url_path="network"))
-    start_reports()
 page = st.navigation(pages, position="hidden")
 keep_place_in_url()
 access.install()

@@ -140,8 +140,8 @@ def renderer() -> ReportRenderer:
 
 
 def start_reports() -> None:
-    """Start the renderer (Chromium and the layout worker, in the background) when someone who may ask for a
-    report signs in, so that the first report of the server is made as fast as the next ones; with
+    """Start the renderer (Chromium and the layout worker, in the background) when the app first runs in this
+    server process, whoever opens it, so that the first report is made as fast as the next ones; with
     ``REPORT_WARM_START=0`` they start with the first report instead."""
     if os.environ.get(WARM_START_SETTING, "1").strip() == "0":
         return
