@@ -12,6 +12,7 @@ from app_pages.common import (
     keep_place_in_url,
     md,
     rounds,
+    settle_memory,
     start_reports,
     status_label,
 )
@@ -41,6 +42,7 @@ try:
 except Exception as exc:  # noqa: BLE001 - the store is out of reach: say so, show nothing else
     show_incident(exc)
     st.stop()
+settle_memory()
 account_page = st.Page(PAGES["account"], title="Your account", icon=":material/badge:", url_path="account")
 if person is None:
     pages = {"Start": [st.Page(PAGES["sign_in"], title="Sign in", icon=":material/login:", default=True)]}

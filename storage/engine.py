@@ -8,13 +8,15 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "make_engine"]
+__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "make_engine", "reading_engine"]
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY = "cohesion_read_only"
+"""The execution option that marks a reading engine's connections (see ``reading_engine``)."""
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL, busy timeout, foreign keys, and write transactions that begin immediately."""
+    """WAL, busy timeout, foreign keys, and write transactions that begin immediately; reading ones do not."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -29,8 +31,18 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Take the write lock up front so a read-then-write never fails with "database is locked".
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY):
+            # A reader sees one snapshot of the file (WAL) and never waits for a writer.
+            connection.exec_driver_sql("BEGIN")
+        else:
+            # Take the write lock up front so a read-then-write never fails with "database is locked".
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def reading_engine(engine: Engine) -> Engine:
+    """``engine`` for reading only: the same connections, but on SQLite its transactions do not take the
+    write lock, so opening a page never queues behind answers being saved (nothing may be written with it)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def make_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:

@@ -30,7 +30,7 @@ from scoring.records import (
     utc,
 )
 from scoring.summary import challenge_problems
-from storage.engine import make_engine
+from storage.engine import make_engine, reading_engine
 from storage.errors import (
     AnswerConflict,
     AssessmentLocked,
@@ -150,6 +150,8 @@ class Store:
 
     def __init__(self, engine: Engine, frameworks: Mapping[str, Framework]) -> None:
         self.engine = engine
+        self.read_engine = reading_engine(engine)
+        """The engine for reading: on SQLite its transactions do not take the write lock."""
         self.frameworks = (
             frameworks if isinstance(frameworks, FrameworkCatalog) else FrameworkCatalog(frameworks.values())
         )
@@ -192,7 +194,7 @@ class Store:
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         try:
-            with self.engine.connect() as conn:
+            with self.read_engine.connect() as conn:
                 yield conn
         except OperationalError as exc:
             raise unavailable(exc) from exc

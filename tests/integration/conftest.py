@@ -8,6 +8,7 @@ skip, except under CI, where they fail.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -34,6 +35,14 @@ from tests.postgres import clone_database
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WHEN = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def collectable_again() -> Iterator[None]:
+    """The app under AppTest sets what it has loaded aside from the garbage collector (``gc.freeze``), once
+    per process, as a server does; here every test is a new app, so what one test froze is given back."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

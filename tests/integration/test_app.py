@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from questionnaire.model import text_in
 from storage.store import Store
 from tests.integration.conftest import sign_in_app
 
-APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
+ROOT = Path(__file__).resolve().parent.parent.parent
+APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,29 @@ def test_the_home_page_starts_and_counts_the_framework(framework, app_store: Sto
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Questions"] == str(len(framework.questions))
     assert metrics["Themes"] == str(len(framework.themes))
+
+
+def test_after_its_first_run_the_app_keeps_what_it_loaded_out_of_garbage_collection(app_store: Store) -> None:
+    gc.unfreeze()
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_app(at, app_store)
+    at.run()
+    assert not at.exception
+    assert gc.get_freeze_count() > 10_000  # the modules, the frameworks and the store's engine
+
+
+def test_the_server_does_not_collect_all_of_pythons_garbage_after_every_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full collection holds every other person's page up (a quarter second with the app loaded). AppTest
+    never collects, so this asks Streamlit how it reads the app's own settings file, as the server does."""
+    from streamlit import config
+
+    monkeypatch.chdir(ROOT)
+    try:
+        config.get_config_options(force_reparse=True)
+        assert config.get_option("runner.postScriptGC") is False
+        assert config.get_option("server.maxUploadSize") == 10  # the file was read (the default is 200)
+    finally:
+        config.get_config_options(force_reparse=True)
 
 
 def test_the_framework_page_lists_every_theme_and_its_questions(framework, app_store: Store) -> None:

@@ -16,11 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from access.accounts import Accounts
+from access.roles import Role
 from questionnaire.model import Framework
 from scoring.records import City, RecordedAnswer
+from storage.actions import Actions
 from storage.engine import make_engine
 from storage.errors import StorageUnavailable
 from storage.migrate import upgrade_database
+from storage.rounds import Rounds
 from storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -143,6 +147,31 @@ def test_a_writer_held_up_longer_than_the_busy_timeout_gets_a_clear_error_and_no
         holder.close()
     assert store.answers(assessment) == []
     assert store.save_answer(assessment, RecordedAnswer(question_id="Q1.1", level=2), "Ana").version == 1
+
+
+def test_reading_does_not_wait_for_a_writer_holding_the_lock(sqlite_url: str, frameworks: dict[str, Framework]) -> None:
+    """Pages read the answers, the assessment, the person signed in and the plan while others save."""
+    store = Store(make_engine(sqlite_url, busy_timeout_ms=300), frameworks)
+    assessment = a_draft(store)
+    store.save_answer(assessment, RecordedAnswer(question_id="Q1.1", level=2), "Ana")
+    people = Accounts(store)
+    account = people.add("ana@riverton.example", "Ana", "set-up", password="a long enough password")
+    token = people.sign_in("ana@riverton.example", "a long enough password", "127.0.0.1")
+    city_id = store.assessment(assessment).city_id or 0
+    people.add_member(account.id, city_id, Role.COORDINATOR, "set-up")
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # someone's answer being saved
+    holder.execute("UPDATE answers SET level = 4")  # not committed: no reader sees it
+    try:
+        assert [(a.question_id, a.level) for a in store.answers(assessment)] == [("Q1.1", 2)]
+        assert store.assessment(assessment).id == assessment
+        actor = people.session(token)  # seen a moment ago: nothing to write down
+        assert actor is not None and actor.account_id == account.id
+        assert Rounds(store).of(assessment, actor) == []
+        assert Actions(store).of(city_id, actor) == []
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_many_threads_sharing_one_engine_do_not_trip_over_each_other(
