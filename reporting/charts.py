@@ -191,7 +191,7 @@ class ChartExporter:
             pass
 
     def _export(self, figures: dict[str, go.Figure]) -> dict[str, bytes]:
-        """Draw ``figures`` at once (one tab each) into a private temporary folder and read them back."""
+        """Draw ``figures``, as many at once as Chromium has tabs, into a private temporary folder; read them back."""
         import plotly.io as pio
 
         self._ensure_server()
