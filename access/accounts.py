@@ -139,7 +139,6 @@ class Accounts:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self.reader = store.read_engine  # for reading only (see ``Store.read_engine``)
         self._write = store.transaction
 
     def _audit(self, conn: Connection, by: str, action: str, city_id: int | None = None, **new: Any) -> None:
@@ -200,7 +199,7 @@ class Accounts:
         return int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
 
     def account(self, account_id: int) -> Account:
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = conn.execute(select(accounts).where(accounts.c.id == account_id)).one_or_none()
         if row is None:
             raise StorageError(f"There is no account {account_id}.")
@@ -208,13 +207,13 @@ class Accounts:
 
     def find(self, email: str) -> Account | None:
         """The account with this email, if any."""
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = conn.execute(select(accounts.c.id).where(accounts.c.email == email.strip().casefold())).one_or_none()
         return None if row is None else self.account(row.id)
 
     def count(self) -> int:
         """How many accounts exist (none on a fresh installation)."""
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             return int(conn.execute(select(func.count()).select_from(accounts)).scalar_one())
 
     def set_password(self, account_id: int, password: str, by: str) -> None:
@@ -254,7 +253,7 @@ class Accounts:
     def actor(self, account_id: int) -> Actor:
         """The account as the guard sees it: its name for the audit trail and its roles by city."""
         account = self.account(account_id)
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             rows = conn.execute(select(memberships).where(memberships.c.account_id == account_id)).all()
         return Actor(
             account_id=account.id,
@@ -267,7 +266,7 @@ class Accounts:
         """The city's members by role and name (members of the city and administrators may see them)."""
         if not may(by, Operation.SEE, city_id):
             raise NotAllowed("You are not a member of this city.")
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             rows = conn.execute(
                 select(accounts.c.id, accounts.c.name, accounts.c.email, accounts.c.password_hash, memberships.c.role)
                 .join(memberships, memberships.c.account_id == accounts.c.id)
@@ -308,7 +307,7 @@ class Accounts:
         """Every account of the deployment (network administrators only)."""
         if not may(by, Operation.ADMINISTER):
             raise NotAllowed("Only a network administrator can see every account.")
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             rows = conn.execute(
                 select(accounts).where(accounts.c.stands_in.is_(False)).order_by(accounts.c.name, accounts.c.email)
             ).all()
@@ -318,7 +317,7 @@ class Accounts:
         """The signed-in person changes their own password: the current one must be right; every other
         session of the account ends, this one goes on."""
         now = now or _now()
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = conn.execute(
                 select(sessions.c.id.label("session_id"), accounts)
                 .join(accounts, accounts.c.id == sessions.c.account_id)
@@ -408,7 +407,7 @@ class Accounts:
         account = self.find(email)
         if account is None:
             return self.add(email, name, by.name)
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = conn.execute(select(accounts).where(accounts.c.id == account.id)).one()
             invited = any(
                 conn.execute(select(table.c.id).where(table.c.account_id == account.id)).first()
@@ -425,7 +424,7 @@ class Accounts:
     def _invitation(self, token: str, now: datetime) -> tuple[Any, bool]:
         """The unused, unexpired invitation of ``token`` and whether it is a guest's link to a round."""
         hashed = digest(token)
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = conn.execute(select(invitations).where(invitations.c.token_hash == hashed)).one_or_none()
             for_round = row is None
             if for_round:
@@ -454,7 +453,7 @@ class Accounts:
         account_key = f"account:{account.email}"
         hashed: str | None = None
         if account.has_password:
-            with self.reader.connect() as conn:
+            with self._store.reading() as conn:
                 wait = self._wait(conn, [account_key], now)
                 stored = conn.execute(select(accounts.c.password_hash).where(accounts.c.id == account.id)).scalar_one()
             if wait > timedelta(0):
@@ -516,7 +515,7 @@ class Accounts:
         now = now or _now()
         folded = email.strip().casefold()
         address_key, email_key = f"address:{address}", f"account:{folded}"
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             wait = self._wait(conn, [email_key, address_key], now)
             row = conn.execute(
                 select(accounts).where(accounts.c.email == folded, accounts.c.disabled_at.is_(None))
@@ -549,7 +548,7 @@ class Accounts:
         account disabled. Use is written down at most once a minute (``SEEN_EVERY``), so opening
         pages does not queue behind answers being saved."""
         now = now or _now()
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = conn.execute(
                 select(sessions, accounts.c.disabled_at)
                 .join(accounts, accounts.c.id == sessions.c.account_id)
@@ -577,7 +576,7 @@ class Accounts:
         time of issue) still holds. The first time it is seen it becomes a session like a local one,
         recorded in the audit trail, so it times out, and ends on sign-out, the same way."""
         now = now or _now()
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             known = conn.execute(select(sessions.c.id).where(sessions.c.token_hash == digest(key))).one_or_none()
         if known is not None:
             return self.session(key, now) is not None

@@ -88,7 +88,6 @@ class Actions:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self.reader = store.read_engine  # for reading only (see ``Store.read_engine``)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -109,12 +108,12 @@ class Actions:
         """The city's actions, oldest first (its members)."""
         if not may(by, Operation.READ, city_id):
             raise NotAllowed("You are not a member of this city, so you cannot see its action plan.")
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             return self._read(conn, actions.c.city_id == city_id)
 
     def get(self, action_id: int, by: Actor) -> Action:
         """One action (the city's members)."""
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             found = self._read(conn, actions.c.id == action_id)
         if not found:
             raise NotFound(f"There is no action {action_id}.")
@@ -125,7 +124,7 @@ class Actions:
     def updates(self, action_id: int, by: Actor) -> list[ActionUpdate]:
         """The action's log, oldest first."""
         self.get(action_id, by)
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             rows = conn.execute(
                 select(action_updates).where(action_updates.c.action_id == action_id).order_by(action_updates.c.id)
             ).all()
@@ -135,7 +134,7 @@ class Actions:
         """Who may own an action: the city's members by account id, with their names."""
         if not may(by, Operation.READ, city_id):
             raise NotAllowed("You are not a member of this city.")
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             rows = conn.execute(
                 select(accounts.c.id, accounts.c.name)
                 .join(memberships, memberships.c.account_id == accounts.c.id)
@@ -150,7 +149,7 @@ class Actions:
         """The city's actions, oldest first, and the name of every account that owns one (a member who
         has left included). Unchecked: for a caller that checked already, or the server's administrator
         at the command line."""
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             found = self._read(conn, actions.c.city_id == city_id)
             owner_ids = sorted({a.owner_account_id for a in found if a.owner_account_id is not None})
             names = (
@@ -169,7 +168,7 @@ class Actions:
         found, names = self.held(city_id)
         log: dict[int, list[Any]] = {}
         if found:
-            with self.reader.connect() as conn:
+            with self._store.reading() as conn:
                 for row in conn.execute(
                     select(action_updates)
                     .where(action_updates.c.action_id.in_([a.id for a in found]))

@@ -158,7 +158,6 @@ class Rounds:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self.reader = store.read_engine  # for reading only (see ``Store.read_engine``)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -222,7 +221,7 @@ class Rounds:
     def _visible(self, round_id: int, by: Actor) -> tuple[Any, AssessmentRecord, bool]:
         """The round's row, its assessment, and whether ``by`` takes part; refused for anyone who is
         neither a reader of the city nor a respondent."""
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = self._row(conn, round_id)
             place = self._place(conn, round_id, by.account_id)
         record = self._record(row.assessment_id)
@@ -234,7 +233,7 @@ class Rounds:
     def get(self, round_id: int, by: Actor) -> Round:
         """One round, as ``by`` may see it."""
         row, record, _ = self._visible(round_id, by)
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             return self._round(conn, row, by, record.city_id or 0)
 
     def framework(self, round_id: int, by: Actor) -> Framework:
@@ -246,7 +245,7 @@ class Rounds:
         """The rounds of an assessment, oldest first (the city's readers; a respondent sees theirs)."""
         record = self._record(assessment_id)
         reader = may(by, Operation.READ, record.city_id)
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             found = conn.execute(
                 select(rounds).where(rounds.c.assessment_id == assessment_id).order_by(rounds.c.number)
             ).all()
@@ -262,7 +261,7 @@ class Rounds:
         row, record, takes_part = self._visible(round_id, by)
         reader = may(by, Operation.READ, record.city_id)
         only_own = (row.blind and row.closed_at is None) or not reader
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             shown = self._round(conn, row, by, record.city_id or 0)
             query = select(round_answers).where(round_answers.c.round_id == round_id)
             if only_own:
@@ -365,7 +364,7 @@ class Rounds:
     def close(self, round_id: int, by: Actor) -> Round:
         """Close the round: its answers are frozen from now on (the city's coordinators or the round's
         facilitator)."""
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = self._row(conn, round_id)
         record = self._record(row.assessment_id)
         if not self._leads(row, by, record.city_id):
@@ -385,7 +384,7 @@ class Rounds:
 
     def leads(self, round_id: int, by: Actor) -> bool:
         """Whether ``by`` may close the round and record its consensus."""
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = self._row(conn, round_id)
         return self._leads(row, by, self._record(row.assessment_id).city_id)
 
@@ -397,7 +396,7 @@ class Rounds:
         ends the old one. Only the city's coordinators invite guests; a member of the city is chosen
         as a respondent when the round is opened, not invited."""
         now = now or _now()
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = self._row(conn, round_id)
         record = self._record(row.assessment_id)
         if not may(by, Operation.MANAGE_ASSESSMENTS, record.city_id):
@@ -466,7 +465,7 @@ class Rounds:
     def mine(self, by: Actor) -> list[tuple[Round, str]]:
         """The rounds ``by`` takes part in as a guest, newest first, each with the words that name it
         ("Riverton: Assessment 2026"): all a guest sees of the city."""
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             found = conn.execute(
                 select(rounds, cities.c.name.label("city_name"), assessments.c.title)
                 .join(round_participants, round_participants.c.round_id == rounds.c.id)
@@ -498,7 +497,7 @@ class Rounds:
         if len(note) > MAX_NOTE:
             raise StorageError(f"A note keeps up to {MAX_NOTE:,} characters; this one has {len(note):,}.")
         _readable(note, "The note")
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = self._row(conn, round_id)
         record = self._record(row.assessment_id)
         questions = {
@@ -572,7 +571,7 @@ class Rounds:
         query = select(round_answers.c.account_id, func.count()).where(round_answers.c.round_id == round_id)
         if not may(by, Operation.READ, record.city_id):  # a guest counts only their own
             query = query.where(round_answers.c.account_id == by.account_id)
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             found = conn.execute(query.group_by(round_answers.c.account_id)).all()
         return {account_id: int(count) for account_id, count in found}
 
@@ -590,7 +589,7 @@ class Rounds:
         """Record the consensus of a closed round on one question: it becomes the assessment's answer
         through the store's save path (``expected_version``: the assessment answer's version the
         coordinator was looking at), and the round keeps the rationale and the dissent."""
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             row = self._row(conn, round_id)
         record = self._record(row.assessment_id)
         if not self._leads(row, by, record.city_id):
@@ -640,7 +639,7 @@ class Rounds:
         row, record, _ = self._visible(round_id, by)
         if not may(by, Operation.READ, record.city_id):
             raise NotAllowed("Only the city's members see the consensus.")
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             found = conn.execute(select(round_decisions).where(round_decisions.c.round_id == row.id)).all()
         return {
             d.question_id: (
@@ -662,7 +661,7 @@ class Rounds:
         framework = self._store.framework_of(record)
         order = {q.id: i for i, q in enumerate(framework.questions)}
         query = select(rounds).where(rounds.c.assessment_id == assessment_id, rounds.c.closed_at.is_not(None))
-        with self.reader.connect() as conn:
+        with self._store.reading() as conn:
             if latest:
                 query = query.order_by(rounds.c.number.desc()).limit(1)
             found = conn.execute(query.order_by(rounds.c.number)).all()

@@ -188,7 +188,8 @@ class Store:
         return self._write()
 
     def reading(self) -> AbstractContextManager[Connection]:
-        """One read-only connection, for a module beside the store that reads its tables (peers)."""
+        """One read-only connection, for a module beside the store that reads its tables (peers, accounts,
+        rounds, actions); on SQLite it never waits for a writer (``read_engine``)."""
         return self._read()
 
     @contextmanager

@@ -142,7 +142,6 @@ def test_the_first_visit_starts_the_report_renderer_unless_the_deployment_turns_
     sign_in_app(at, name="Tester")
     at.run()
     assert not at.exception
-    assert not making(at)  # nothing is made until a report is asked for
 
 
 def test_a_renderer_that_cannot_start_ahead_does_not_stop_the_app(
