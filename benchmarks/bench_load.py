@@ -16,11 +16,9 @@ request out to the server's "script finished" back, without the page's drawing),
 ``BENCH_LOAD_SESSIONS`` runs fewer sessions (to compare with one person alone).
 
 People's browsers run on their own computers, not on the app server's. Here they share its two
-cores, so they run in Linux's idle scheduling class (``BENCH_LOAD_BROWSER_PRIORITY``: ``idle``, the
-default, or ``same``): the server gets the processor whenever it has work, as it would on its own
-machine, while the browsers' drawing still takes what is left. A lower nice value is not enough:
-Chromium started as root raises its renderers' compositor, input and I/O threads to nice -8, above
-the server; the idle class ignores nice values, so it holds for every thread Chromium starts.
+cores, so they run in Linux's idle scheduling class (``benchmarks.common.browsers_idle``): the server
+gets the processor whenever it has work, as it would on its own machine, while the browsers' drawing
+still takes what is left.
 
 Afterwards the database is read: ``answers_lost`` counts the questions (by assessment) whose last
 save a session saw confirmed but whose stored level is another one or missing, and
@@ -49,7 +47,7 @@ from rich.table import Table
 from access.accounts import Accounts
 from access.roles import Role
 from benchmarks.bench_app import serve
-from benchmarks.common import RESULTS
+from benchmarks.common import BROWSER_PRIORITY, RESULTS, browsers_idle
 from questionnaire.loader import DEFAULT_FRAMEWORK_ID, load_frameworks
 from questionnaire.model import Framework, Question, Theme, text_in
 from scoring.records import City
@@ -59,8 +57,6 @@ from storage.store import Store
 SESSIONS, CITIES = 8, 4
 PASSWORD = "eight people answer at once"
 GOAL_P95_S = 0.4
-BROWSER_PRIORITY = os.environ.get("BENCH_LOAD_BROWSER_PRIORITY", "idle")
-"""``idle``: the browsers run only when the app server leaves a core free; ``same``: as the server."""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-timer-throttling"]
 CHROMIUM_ARGS += ["--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"]
 LIVE = '[data-testid="stElementContainer"]:not([data-stale="true"])'
@@ -247,7 +243,7 @@ async def _work(
 async def _drive(address: str, framework: Framework, people: list[Person], seconds: float, think: float) -> None:
     from playwright.async_api import async_playwright
 
-    with _browsers_idle():  # the driver and Chromium, started in here, inherit the idle class
+    with browsers_idle():
         playwright = await async_playwright().start()
         browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
     try:
@@ -256,21 +252,6 @@ async def _drive(address: str, framework: Framework, people: list[Person], secon
         await browser.close()
     finally:
         await playwright.stop()
-
-
-@contextmanager
-def _browsers_idle() -> Iterator[None]:
-    """Run what starts in here (and its children) in the idle scheduling class, unless
-    ``BENCH_LOAD_BROWSER_PRIORITY`` is ``same``; this process returns to its own class afterwards."""
-    if BROWSER_PRIORITY == "same":
-        yield
-        return
-    own = os.sched_getscheduler(0), os.sched_getparam(0)
-    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    try:
-        yield
-    finally:
-        os.sched_setscheduler(0, *own)
 
 
 def _cpu_seconds(pid: int) -> float:
