@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from access.accounts import Accounts
 from access.roles import Role
@@ -43,6 +44,21 @@ def current(page: Page) -> Locator:
 def settle(page: Page) -> None:
     """Wait until the rerun has finished: no element is left stale on screen."""
     expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=30_000)
+
+
+def choose(page: Page, field: Locator, option: str) -> None:
+    """Pick ``option`` in the drop-down list ``field``, opening the list again if a rerun that landed
+    while it opened closed it."""
+    choice = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        field.click()
+        try:
+            choice.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            settle(page)
 
 
 def open_page(page: Page, link: str, heading: str | re.Pattern[str]) -> None:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from questionnaire.model import Framework
 from scoring.records import RecordedAnswer
 from storage.store import Store
-from tests.e2e.steps import current, open_page, settle, sign_in, violations
+from tests.e2e.steps import choose, current, open_page, settle, sign_in, violations
 
 pytestmark = pytest.mark.e2e
 TITLE = "Victim liaison rota with the police"
@@ -51,8 +51,7 @@ def test_a_next_step_becomes_an_action_that_the_report_lists_under_its_priority(
     expect(title).not_to_have_value("")  # filled in from the next step
     title.fill(TITLE)
     title.press("Tab")
-    editor.get_by_label("Owner").click()
-    page.get_by_role("option", name="A partner organisation").click()
+    choose(page, editor.get_by_label("Owner"), "A partner organisation")
     settle(page)
     partner = editor.get_by_label("Partner organisation")
     partner.fill(PARTNER)
