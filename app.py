@@ -8,11 +8,11 @@ from app_pages.common import (
     actor,
     current_assessment,
     current_city,
-    incident,
     keep_place_in_url,
     md,
     rounds,
     settle_memory,
+    show_incident,
     start_reports,
     status_label,
 )
@@ -24,14 +24,6 @@ st.set_page_config(
     page_icon=":material/diversity_3:",
     layout="wide",
 )
-
-
-def show_incident(exc: BaseException) -> None:
-    """The last line of defence: an incident number, never a traceback."""
-    st.error(
-        f"Something went wrong on this page (incident {incident(exc)}). Your saved answers are safe. "
-        "Reload the page to continue; if it happens again, give your administrator the incident number."
-    )
 
 
 start_reports()  # Chromium and the layout worker, once per server process, in the background

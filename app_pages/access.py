@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import quote
 
 import streamlit as st
@@ -161,14 +162,15 @@ def announce(news: str) -> None:
     st.session_state[NEWS_KEY] = news
 
 
-def after_run() -> None:
-    """Carry out this run's focus request and announcement, if any (call after the page has run)."""
+def after_run(where: Any = None) -> None:
+    """Carry out this run's focus request and announcement, if any (call after the page has run, or in a
+    fragment that reruns alone, with ``where`` inside it; by default in the sidebar)."""
     selector, view = st.session_state.pop(FOCUS_KEY, ("", ""))
     news = st.session_state.pop(NEWS_KEY, "")
     if selector or news:
         serial = st.session_state.get(SERIAL_KEY, 0) + 1
         st.session_state[SERIAL_KEY] = serial
-        st.sidebar.html(after_run_script(selector, view, news, serial), unsafe_allow_javascript=True)
+        (where or st.sidebar).html(after_run_script(selector, view, news, serial), unsafe_allow_javascript=True)
 
 
 def sign_in_link(back: str) -> None:

@@ -10,6 +10,7 @@ reload comes back to the same place; a shared link opens nothing for someone who
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -24,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from pydantic import ValidationError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access.accounts import Accounts
 from access.guard import GuardedStore
@@ -302,6 +304,37 @@ def remembered(name: str, compute: Callable[[], T]) -> T:
     while len(kept) > REMEMBERED_MAX:
         kept.pop(next(iter(kept)))  # the least recently worked out
     return value
+
+
+def show_incident(exc: BaseException) -> None:
+    """The last line of defence: an incident number, never a traceback."""
+    st.error(
+        f"Something went wrong on this page (incident {incident(exc)}). Your saved answers are safe. "
+        "Reload the page to continue; if it happens again, give your administrator the incident number."
+    )
+
+
+def guarded_fragment(name: str, body: Callable[..., None]) -> Callable[..., None]:
+    """``body`` as a fragment called ``name`` (``st.rerun([name])`` in a widget callback reruns it), with
+    the app's safety net on its own reruns, which do not pass through the app's: an unexpected error
+    shows an incident number, and someone signed out meanwhile gets the whole app again (its sign-in)."""
+
+    @functools.wraps(body)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            if actor() is None:
+                st.rerun()
+            body(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - no traceback reaches the user
+            show_incident(exc)
+
+    return st.fragment(key=name)(guarded)  # type: ignore[no-any-return]
+
+
+def fragment_rerun() -> bool:
+    """Whether this run reruns fragments alone (a widget inside one was used), not the whole page."""
+    context = get_script_run_ctx()
+    return bool(context is not None and context.fragment_ids_this_run)
 
 
 def incident(exc: BaseException) -> str:

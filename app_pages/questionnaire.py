@@ -11,6 +11,11 @@ Nothing typed is ever dropped. The text boxes have no browser-side length limit 
 in its box with a message beside it saying what to do, and nothing of that answer is saved over the
 stored one until it fits. While a box holds what the store refused, it is not refilled from the
 store, and the boxes keep their text when the person moves to another theme and back.
+
+A click redraws only what it changes. Each question is a fragment of its own, and so are the page's
+counts (the progress bar, each theme's progress, the notes above the questions and the submission's
+warnings, one fragment drawn in four places): a save reruns its question and the counts, not the
+whole page, so a person's browser redraws a dozen elements instead of every question of the theme.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from access.roles import NotAllowed, Operation
-from app_pages.access import announce, focus_on, inside, key_class
+from app_pages.access import after_run, announce, focus_on, inside, key_class
 from app_pages.common import (
     FOCUS_FIRST_QUESTION,
     PAGES,
@@ -29,8 +34,11 @@ from app_pages.common import (
     allowed,
     attempt,
     choose_assessment,
+    fragment_rerun,
+    guarded_fragment,
     local_time,
     md,
+    remembered,
     require_assessment,
     store,
 )
@@ -58,7 +66,9 @@ NA, DK = Status.NOT_APPLICABLE.value, Status.DONT_KNOW.value
 CONFLICTS, ERRORS = "questionnaire_conflicts", "questionnaire_errors"
 MAX_REASON_CHARS = 1_000  # RecordedAnswer.reason's limit (a test keeps the two the same)
 UNTIL_IT_FITS = "Until then nothing of this answer is saved; what was saved before stays as it was."
-THEME_KEY, SAVED_KEY = "questionnaire_theme", "questionnaire_saved"
+THEME_KEY = "questionnaire_theme"
+COUNTS = "questionnaire_counts"  # the fragment of the page's counts, drawn in several places
+SUBMITTED_KEY = "questionnaire_submitted"  # the assessment just submitted here, for the page's next run
 HEADING = inside("questionnaire_heading", "h2")  # the theme's heading, where "next theme" takes focus
 PARTS = {"answer": "Answer", "reason": "Reason", "evidence": "Evidence", "links": "Links", "note": "Note"}
 
@@ -234,8 +244,10 @@ def save(record_id: int, question_id: str, expected: int | None = None, part: st
         return
     conflicts.pop(question_id, None)
     st.session_state[key(record_id, question_id, "seen")] = saved.version
-    st.session_state[SAVED_KEY] = (question_id, part)
+    announce(f"{question_id}: {PARTS[part].lower()} saved.")  # the caption under the question says it too
     st.session_state[key(record_id, question_id, "saved_part")] = part
+    if fragment_rerun():  # the question alone would rerun: the counts too, not the whole page
+        st.rerun([key(record_id, question_id, "fragment"), COUNTS])
 
 
 def take_theirs(record_id: int, question_id: str) -> None:
@@ -250,6 +262,12 @@ def keep_mine(record_id: int, question_id: str, current_version: int) -> None:
     save(record_id, question_id, expected=current_version)
 
 
+def whole_page() -> None:
+    """Rerun the whole page (a callback of a control outside the questions): when the same click also
+    committed a box inside a question, the browser asks for that question's rerun alone."""
+    st.rerun()
+
+
 st.title("Questionnaire")
 record = require_assessment("to answer its questions")
 record_id = record.id or 0
@@ -261,7 +279,17 @@ by = person.name if person else ""
 answers_here = allowed(Operation.ANSWER, record.city_id)
 coordinates = allowed(Operation.MANAGE_ASSESSMENTS, record.city_id)
 editable = record.status is AssessmentStatus.DRAFT and answers_here
-stored = {a.question_id: a for a in store().answers(record_id)}
+
+
+def stored_answers() -> dict[str, RecordedAnswer]:
+    """The assessment's stored answers by question, read again after any change to the store (by
+    anyone), so every part of the page that reruns on its own shows what is stored now."""
+    return remembered(
+        f"questionnaire_answers_{record_id}", lambda: {a.question_id: a for a in store().answers(record_id)}
+    )
+
+
+stored = stored_answers()
 conflicts: dict[str, Any] = st.session_state.setdefault(CONFLICTS, {})
 errors: dict[str, tuple[str, str]] = st.session_state.setdefault(ERRORS, {})
 
@@ -276,6 +304,9 @@ def start_answering(questions: list[Question]) -> None:
 
 st.caption(f"{md(record.title)} · {'Draft' if record.status is AssessmentStatus.DRAFT else 'Submitted'}")
 if record.status is AssessmentStatus.SUBMITTED:
+    if st.session_state.pop(SUBMITTED_KEY, None) == record_id:
+        st.success("Submitted.")
+        st.page_link(PAGES["results"], label="See the results", icon=":material/insights:")
     st.info("This assessment was submitted, so its answers are frozen. To change them, reopen it as a new version.")
     if coordinates and st.button("Reopen as a new version", key="questionnaire_reopen", icon=":material/lock_open:"):
         reopened = attempt(lambda: store().reopen_assessment(record_id), "The assessment was not reopened")
@@ -286,8 +317,81 @@ elif not answers_here:
     st.info("You can read this assessment. Editors and coordinators of the city change its answers.")
 
 applicable_total = len(framework.questions)
-answered_total = sum(1 for q in framework.questions if q.id in stored)
-st.progress(answered_total / applicable_total, text=f"{answered_total} of {applicable_total} questions answered")
+
+
+def theme_progress(theme_id: str, answers: dict[str, RecordedAnswer]) -> str:
+    """How much of a theme is answered: "✓" when all of it, else "answered/total"."""
+    questions = next(t for t in framework.themes if t.id == theme_id).questions
+    done = sum(1 for q in questions if q.id in answers)
+    return "✓" if done == len(questions) else f"{done}/{len(questions)}"
+
+
+def show_counts(place: str) -> None:
+    """The page's counts, from the answers stored now, in one of the places they show: "progress" (the
+    bar at the top), "themes" (each theme's progress), "notes" (this theme's questions waiting for a
+    fresh answer or a confirmation), "submit" (the submission, with its warnings) and "news" (in the
+    sidebar: what screen readers announce, such as "Q1.2: answer saved."). One fragment drawn in these
+    places: a save reruns it with its question, so every count stays true without redrawing the
+    questions."""
+    answers = stored_answers()
+    answered = sum(1 for q in framework.questions if q.id in answers)
+    if place == "progress":
+        st.progress(answered / applicable_total, text=f"{answered} of {applicable_total} questions answered")
+    elif place == "themes":
+        st.caption("Answered so far: " + " · ".join(f"{t} {theme_progress(t, answers)}" for t in theme_ids))
+    elif place == "notes" and editable:
+        show_theme_notes(answers)
+    elif place == "submit":
+        show_submission(answers, answered)
+    elif place == "news":  # a rerun of fragments alone does not reach the app's own after_run
+        after_run(where=st)
+
+
+def show_theme_notes(answers: dict[str, RecordedAnswer]) -> None:
+    """What in this theme still needs the team: questions to answer afresh, answers to confirm."""
+    waiting = [q.id for q in theme.questions if q.id in afresh and q.id not in answers]
+    if waiting:
+        st.info(
+            f"{len(waiting)} question(s) in this theme need a fresh answer: the earlier assessment was "
+            f"answered on version {afresh[waiting[0]][0][0].framework_version} of the framework, whose "
+            "levels mean something else, so those answers were not carried over. Each such question shows "
+            "its earlier answer for reference."
+        )
+    carried = [q.id for q in theme.questions if q.id in answers and answers[q.id].carried_over]
+    if carried:
+        st.warning(
+            f"{len(carried)} answer(s) in this theme were carried over from the previous assessment. "
+            "Check each one and confirm it or change it."
+        )
+
+
+def counts_again() -> None:
+    """Rerun the counts (a callback of a control among them): when the same click also committed a box
+    inside a question, the browser asks for that question's rerun alone."""
+    if fragment_rerun():
+        st.rerun([COUNTS])
+
+
+def show_submission(answers: dict[str, RecordedAnswer], answered: int) -> None:
+    """What is still missing, and the Submit button (for the draft's coordinators)."""
+    missing = applicable_total - answered
+    unconfirmed = sum(1 for a in answers.values() if a.carried_over)
+    if missing:
+        st.warning(f"{missing} of {applicable_total} questions are unanswered; they lower completeness.")
+    if unconfirmed:
+        st.warning(f"{unconfirmed} carried-over answer(s) have not been confirmed yet.")
+    anyway = True
+    if missing or unconfirmed:
+        anyway = st.checkbox("Submit with these gaps", key="questionnaire_submit_anyway", on_change=counts_again)
+    if st.button("Submit", type="primary", key="questionnaire_submit", disabled=not anyway, on_click=counts_again):
+        submitted = attempt(lambda: store().submit_assessment(record_id), "The assessment was not submitted")
+        if submitted:
+            st.session_state[SUBMITTED_KEY] = record_id
+            st.rerun()  # the whole page: its answers are frozen now
+
+
+counts = guarded_fragment(COUNTS, show_counts)
+counts("progress")
 st.page_link(
     PAGES["report"],
     label="Make a draft report now: no need to finish or submit first",
@@ -307,19 +411,17 @@ def theme_label(theme_id: str) -> str:
     return f"{theme.id} · {text_in(theme.title)}"
 
 
-def theme_progress(theme_id: str) -> str:
-    """How much of a theme is answered: "✓" when all of it, else "answered/total"."""
-    questions = next(t for t in framework.themes if t.id == theme_id).questions
-    done = sum(1 for q in questions if q.id in stored)
-    return "✓" if done == len(questions) else f"{done}/{len(questions)}"
-
-
 theme_ids = [t.id for t in framework.themes]
 theme_id = st.selectbox(
-    "Theme", options=theme_ids, format_func=theme_label, key=THEME_KEY, persist_state="session"
-)  # kept while the person is on another page
+    "Theme",
+    options=theme_ids,
+    format_func=theme_label,
+    key=THEME_KEY,
+    persist_state="session",  # kept while the person is on another page
+    on_change=whole_page,
+)
 st.query_params["theme"] = theme_id
-st.caption("Answered so far: " + " · ".join(f"{t} {theme_progress(t)}" for t in theme_ids))
+counts("themes")
 theme = next(t for t in framework.themes if t.id == theme_id)
 opened = f"questionnaire_opened_{record_id}"
 if (st.session_state.pop(FOCUS_FIRST_QUESTION, False) or opened not in st.session_state) and editable:
@@ -328,22 +430,8 @@ st.session_state[opened] = True
 with st.container(key="questionnaire_heading"):
     st.header(f"{theme.id} · {text_in(theme.title)}")
 st.markdown(text_in(theme.description))
-
 afresh = answer_afresh(record, framework)
-waiting = [q.id for q in theme.questions if q.id in afresh and q.id not in stored]
-if waiting and editable:
-    st.info(
-        f"{len(waiting)} question(s) in this theme need a fresh answer: the earlier assessment was "
-        f"answered on version {afresh[waiting[0]][0][0].framework_version} of the framework, whose "
-        "levels mean something else, so those answers were not carried over. Each such question shows "
-        "its earlier answer for reference."
-    )
-carried = [q.id for q in theme.questions if q.id in stored and stored[q.id].carried_over]
-if carried and editable:
-    st.warning(
-        f"{len(carried)} answer(s) in this theme were carried over from the previous assessment. "
-        "Check each one and confirm it or change it."
-    )
+counts("notes")
 
 
 def problem_beside(question_id: str, part: str, where: Any = st) -> None:
@@ -352,8 +440,10 @@ def problem_beside(question_id: str, part: str, where: Any = st) -> None:
         where.error(md(errors[question_id][1]))
 
 
-for question in theme.questions:
-    answer = stored.get(question.id)
+def show_question(question: Question) -> None:
+    """One question with its boxes, from what is stored now; its own widgets rerun it alone (with the
+    counts, when a save changed them)."""
+    answer = stored_answers().get(question.id)
     seen = st.session_state.get(key(record_id, question.id, "seen"))
     unsaved = question.id in conflicts or question.id in errors  # the boxes hold what the store refused
     if key(record_id, question.id, "answer") not in st.session_state or (
@@ -483,11 +573,16 @@ for question in theme.questions:
                 st.caption(f":material/check_circle: {what} saved at {when} by {md(answer.answered_by)}")
 
 
+for question in theme.questions:
+    guarded_fragment(key(record_id, question.id, "fragment"), show_question)(question)
+
+
 def go_to_theme(target: str) -> None:
     """Switch the theme picker (a button callback, so before the picker is drawn again) and show the
     new theme from its heading, with focus there."""
     st.session_state[THEME_KEY] = target
     focus_on(HEADING)
+    whole_page()
 
 
 position = theme_ids.index(theme_id)
@@ -511,26 +606,11 @@ if position < len(theme_ids) - 1:
 if record.status is AssessmentStatus.DRAFT and coordinates:
     st.divider()
     st.header("Submit the assessment")
-    missing = applicable_total - answered_total
-    unconfirmed = sum(1 for a in stored.values() if a.carried_over)
-    if missing:
-        st.warning(f"{missing} of {applicable_total} questions are unanswered; they lower completeness.")
-    if unconfirmed:
-        st.warning(f"{unconfirmed} carried-over answer(s) have not been confirmed yet.")
-    anyway = True
-    if missing or unconfirmed:
-        anyway = st.checkbox("Submit with these gaps", key="questionnaire_submit_anyway")
     st.caption(
         "Submitting freezes the answers; results and the report stay available. A report can be made "
         "at any time without submitting: it is marked as a draft."
     )
     st.page_link(PAGES["report"], label="Make a draft report instead", icon=":material/picture_as_pdf:")
-    if st.button("Submit", type="primary", key="questionnaire_submit", disabled=not anyway):
-        submitted = attempt(lambda: store().submit_assessment(record_id), "The assessment was not submitted")
-        if submitted:
-            st.success("Submitted.")
-            st.page_link(PAGES["results"], label="See the results", icon=":material/insights:")
-
-if SAVED_KEY in st.session_state:  # the caption under the question says it; screen readers hear it
-    saved_question, saved_part = st.session_state.pop(SAVED_KEY)
-    announce(f"{saved_question}: {PARTS[saved_part].lower()} saved.")
+    counts("submit")
+with st.sidebar:
+    counts("news")
