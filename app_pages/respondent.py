@@ -1,14 +1,21 @@
 """A respondent's own answers to a workshop round, saved the moment they are given (shared by the
-Workshop page and the guest's page)."""
+Workshop page and the guest's page).
+
+A choice redraws only what it changes: each question is a fragment, and so is the count of answers
+above them, so a save reruns its question and the count, not every question of the round (a room of
+respondents answers at once). A page that shows more that a save changes names those fragments too,
+or asks for the whole page.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from access.roles import NotAllowed
-from app_pages.common import actor, md, rounds
+from app_pages.common import actor, fragment_rerun, guarded_fragment, md, rounds
 from questionnaire.model import Framework, Question, text_in
 from storage.errors import StorageError
 from storage.rounds import Round, RoundAnswer, asked
@@ -28,8 +35,9 @@ def level_label(framework: Framework, question: Question, choice: Any) -> str:
     return f"{choice} · {text_in(framework.level(int(choice)).name)}: {text_in(question.levels[int(choice)])}"
 
 
-def save(round_id: int, question_id: str) -> None:
-    """Save this respondent's answer to one question now (a widget callback)."""
+def save(round_id: int, question_id: str, redraw: tuple[str, ...] | None = ()) -> None:
+    """Save this respondent's answer to one question now (a widget callback); then rerun the question
+    and the fragments named in ``redraw``, or the whole page when ``redraw`` is None."""
     choice = st.session_state.get(key(round_id, question_id, "answer"))
     if choice is None:
         return
@@ -53,19 +61,38 @@ def save(round_id: int, question_id: str) -> None:
         return
     st.session_state.pop(key(round_id, question_id, "problem"), None)
     st.session_state[key(round_id, question_id, "seen")] = saved.version
+    if fragment_rerun():  # the question alone would rerun
+        if redraw is None:
+            st.rerun()
+        st.rerun([key(round_id, question_id, "fragment"), *redraw])
 
 
-def answer_round(shown: Round, framework: Framework, mine: dict[str, RoundAnswer]) -> None:
-    """The respondent's own questions, saved as they answer."""
+def answer_round(
+    shown: Round,
+    framework: Framework,
+    own_answers: Callable[[], dict[str, RoundAnswer]],
+    redraw: tuple[str, ...] | None = (),
+) -> None:
+    """The respondent's own questions, saved as they answer. ``own_answers`` reads their answers as
+    stored now; after a save, the question, the count and the fragments named in ``redraw`` rerun (the
+    whole page when ``redraw`` is None)."""
     questions = asked(framework, shown.themes)
-    st.progress(len(mine) / len(questions), text=f"You have answered {len(mine)} of {len(questions)} questions")
+    count = f"workshop_{shown.id}_count"
+
+    def show_count() -> None:
+        mine = own_answers()
+        st.progress(len(mine) / len(questions), text=f"You have answered {len(mine)} of {len(questions)} questions")
+
+    guarded_fragment(count, show_count)()
     st.caption(
         "Answer as you see the city yourself; "
         + ("nobody sees your answers until the round closes." if shown.blind else "the team sees answers as they come.")
         + " Each choice is saved as soon as it is made."
     )
-    for question in questions:
-        stored = mine.get(question.id)
+    after_save = None if redraw is None else (count, *redraw)
+
+    def show_question(question: Question) -> None:
+        stored = own_answers().get(question.id)
         seen = key(shown.id, question.id, "seen")
         if stored is not None and st.session_state.get(seen) != stored.version:  # a reload or another tab
             st.session_state[key(shown.id, question.id, "answer")] = (
@@ -82,13 +109,13 @@ def answer_round(shown: Round, framework: Framework, mine: dict[str, RoundAnswer
                 key=key(shown.id, question.id, "answer"),
                 index=None,
                 on_change=save,
-                args=(shown.id, question.id),
+                args=(shown.id, question.id, after_save),
             )
             st.text_area(
                 "Why (optional; the team reads it when the round closes)",
                 key=key(shown.id, question.id, "note"),
                 on_change=save,
-                args=(shown.id, question.id),
+                args=(shown.id, question.id, after_save),
                 height=68,
             )
             problem = st.session_state.get(key(shown.id, question.id, "problem"))
@@ -96,3 +123,6 @@ def answer_round(shown: Round, framework: Framework, mine: dict[str, RoundAnswer
                 st.error(md(problem))
             elif stored is not None:
                 st.caption(":material/check_circle: Saved")
+
+    for question in questions:
+        guarded_fragment(key(shown.id, question.id, "fragment"), show_question)(question)

@@ -17,6 +17,7 @@ from app_pages.common import (
     actor,
     allowed,
     attempt,
+    guarded_fragment,
     invitation_link,
     md,
     remembered,
@@ -202,22 +203,38 @@ shown = next(r for r in all_rounds if r.id == chosen)
 answers = rounds().answers(shown.id, person)
 takes_part = any(p.account_id == person.account_id for p in shown.participants)
 leads = rounds().leads(shown.id, person)  # a coordinator, or the round's facilitator
-progress = rounds().progress(shown.id, person)
-total = len(asked(framework, shown.themes))
-st.caption(
-    f"Opened by {md(shown.opened_by)} · "
-    + (f"facilitated by {md(shown.facilitator)} · " if shown.facilitator else "")
-    + ("blind" if shown.blind else "answers visible as they come")
-    + " · "
-    + " · ".join(f"{md(p.label)}: {progress.get(p.account_id, 0)} of {total}" for p in shown.participants)
-)
+PARTICIPANTS = f"workshop_{shown.id}_participants"
 
+
+def show_participants() -> None:
+    """Who answers the round and how far each has got, as stored now."""
+    progress = rounds().progress(shown.id, person)
+    total = len(asked(framework, shown.themes))
+    st.caption(
+        f"Opened by {md(shown.opened_by)} · "
+        + (f"facilitated by {md(shown.facilitator)} · " if shown.facilitator else "")
+        + ("blind" if shown.blind else "answers visible as they come")
+        + " · "
+        + " · ".join(f"{md(p.label)}: {progress.get(p.account_id, 0)} of {total}" for p in shown.participants)
+    )
+
+
+def own_answers() -> dict[str, RoundAnswer]:
+    """This person's answers in the round, as stored now (read again after any change to the store)."""
+
+    def read() -> dict[str, RoundAnswer]:
+        return {a.question_id: a for a in rounds().answers(shown.id, person) if a.respondent.account_id == me}
+
+    me = person.account_id
+    return remembered(f"workshop_own_answers_{shown.id}", read)
+
+
+guarded_fragment(PARTICIPANTS, show_participants)()
 if shown.open:
     if takes_part:
         st.header("Your answers")
-        answer_round(
-            shown, framework, {a.question_id: a for a in answers if a.respondent.account_id == person.account_id}
-        )
+        # a round that is not blind shows everyone's answers below, the person's own among them
+        answer_round(shown, framework, own_answers, redraw=(PARTICIPANTS,) if shown.blind else None)
     if coordinates:
         guest_form(shown)
     closing = leads and st.button("Close the round", key="workshop_close", icon=":material/lock:")

@@ -61,6 +61,26 @@ def choose(page: Page, field: Locator, option: str) -> None:
             settle(page)
 
 
+WATCH_REDRAWS = """() => {
+  window.wentStale = [];
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      if (change.target.getAttribute("data-stale") === "true") window.wentStale.push(change.target.textContent);
+    }
+  }).observe(document.body, {attributes: true, attributeFilter: ["data-stale"], subtree: true});
+}"""
+
+
+def watch_redraws(page: Page) -> None:
+    """Start noting each element a rerun redraws (Streamlit marks it stale until its new version arrives)."""
+    page.evaluate(WATCH_REDRAWS)
+
+
+def redrawn(page: Page) -> list[str]:
+    """The text of each element redrawn since ``watch_redraws``, in order."""
+    return list(page.evaluate("() => window.wentStale"))
+
+
 def open_page(page: Page, link: str, heading: str | re.Pattern[str]) -> None:
     """Open a page through the sidebar's navigation and wait until it has been drawn."""
     page.get_by_test_id("stSidebar").get_by_role("link", name=link, exact=True).click()

@@ -7,18 +7,9 @@ from playwright.sync_api import expect
 
 from questionnaire.model import Framework
 from storage.store import Store
-from tests.e2e.steps import current, level_label, settle
+from tests.e2e.steps import current, level_label, redrawn, settle, watch_redraws
 
 pytestmark = pytest.mark.e2e
-
-WATCH_THE_PAGE = """() => {
-  window.wentStale = [];
-  new MutationObserver((changes) => {
-    for (const change of changes) {
-      if (change.target.getAttribute("data-stale") === "true") window.wentStale.push(change.target.textContent);
-    }
-  }).observe(document.body, {attributes: true, attributeFilter: ["data-stale"], subtree: true});
-}"""
 
 
 def test_saving_an_answer_updates_the_counts_and_announcement_without_redrawing_the_page(
@@ -28,7 +19,7 @@ def test_saving_an_answer_updates_the_counts_and_announcement_without_redrawing_
     theme = framework.themes[0]
     total = len(framework.questions)
     settle(page)
-    page.evaluate(WATCH_THE_PAGE)
+    watch_redraws(page)
 
     for answered, question in enumerate(theme.questions[:2], start=1):
         current(page).get_by_text(level_label(framework, question, 2), exact=True).click()
@@ -39,7 +30,7 @@ def test_saving_an_answer_updates_the_counts_and_announcement_without_redrawing_
     unanswered = f"{total - 2} of {total} questions are unanswered; they lower completeness."
     expect(current(page).get_by_text(unanswered)).to_be_visible()  # the submission's warning, further down
 
-    redrawn = page.evaluate("() => window.wentStale")
-    assert any(text.startswith(f"{theme.questions[1].id} ") for text in redrawn)  # the watch sees redraws
-    assert not any(text.startswith(f"{theme.id} · ") for text in redrawn), "a save redrew the theme's heading"
+    drawn = redrawn(page)
+    assert any(text.startswith(f"{theme.questions[1].id} ") for text in drawn)  # the watch sees redraws
+    assert not any(text.startswith(f"{theme.id} · ") for text in drawn), "a save redrew the theme's heading"
     assert [a.question_id for a in store.answers(draft)] == [q.id for q in theme.questions[:2]]
