@@ -61,24 +61,25 @@ def choose(page: Page, field: Locator, option: str) -> None:
             settle(page)
 
 
-WATCH_REDRAWS = """() => {
-  window.wentStale = [];
-  new MutationObserver((changes) => {
-    for (const change of changes) {
-      if (change.target.getAttribute("data-stale") === "true") window.wentStale.push(change.target.textContent);
-    }
-  }).observe(document.body, {attributes: true, attributeFilter: ["data-stale"], subtree: true});
-}"""
+class Received:
+    """What the app sends a page over its websocket, frame by frame, from the moment this is made (make it
+    before the page opens the app). A rerun sends every element it draws, so what a rerun did not send,
+    it did not redraw."""
 
+    def __init__(self, page: Page) -> None:
+        self.frames: list[bytes] = []
+        page.on("websocket", lambda socket: socket.on("framereceived", self._keep))
 
-def watch_redraws(page: Page) -> None:
-    """Start noting each element a rerun redraws (Streamlit marks it stale until its new version arrives)."""
-    page.evaluate(WATCH_REDRAWS)
+    def _keep(self, payload: str | bytes) -> None:
+        self.frames.append(payload if isinstance(payload, bytes) else payload.encode())
 
+    def mark(self) -> int:
+        """A place in what was received, for ``since``."""
+        return len(self.frames)
 
-def redrawn(page: Page) -> list[str]:
-    """The text of each element redrawn since ``watch_redraws``, in order."""
-    return list(page.evaluate("() => window.wentStale"))
+    def since(self, mark: int) -> bytes:
+        """Everything received after ``mark``."""
+        return b"".join(self.frames[mark:])
 
 
 def open_page(page: Page, link: str, heading: str | re.Pattern[str]) -> None:
