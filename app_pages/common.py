@@ -322,7 +322,7 @@ def guarded_fragment(name: str, body: Callable[..., None]) -> Callable[..., None
     @functools.wraps(body)
     def guarded(*args: Any, **kwargs: Any) -> None:
         try:
-            if actor() is None:
+            if fragment_rerun() and actor() is None:  # a whole-page run has asked already
                 st.rerun()
             body(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - no traceback reaches the user

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import actor, attempt, md, remembered, rounds
-from app_pages.respondent import UNSURE, answer_round
-from storage.rounds import RoundAnswer
+from app_pages.common import actor, attempt, md, rounds
+from app_pages.respondent import UNSURE, answer_round, own_answers
 
 st.title("Your workshop round")
 person = actor()
@@ -29,19 +28,10 @@ st.markdown(
     "city's team, who record the consensus; you see only your own answers."
 )
 framework = rounds().framework(shown.id, person)
-
-
-def own_answers() -> dict[str, RoundAnswer]:
-    """The guest's answers in the round, as stored now (read again after any change to the store)."""
-    return remembered(
-        f"guest_answers_{shown.id}", lambda: {a.question_id: a for a in rounds().answers(shown.id, person)}
-    )
-
-
 if shown.open:
-    answer_round(shown, framework, own_answers)
+    answer_round(shown, framework, person)
 else:
-    mine = own_answers()
+    mine = own_answers(shown.id, person)
     st.info(f"This round closed; your {len(mine)} answers are kept as you gave them.", icon=":material/lock:")
     for question_id, given in mine.items():
         level = UNSURE.get(given.status) or f"level {given.level}"

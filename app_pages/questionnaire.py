@@ -1,6 +1,7 @@
 """Questionnaire: one theme per screen; every answer is saved the moment it is given.
 
-The database is the source of truth. Each run reads the stored answers; a question's widgets are
+The database is the source of truth. Each run works from the stored answers, read again whenever
+the store has changed; a question's widgets are
 filled from the store whenever the stored version differs from the one this browser last saw, so
 a reload, a restart or a colleague's change always shows what is really stored. A save made
 against a version someone else has since changed is refused by the store and shown here with both
@@ -13,9 +14,10 @@ stored one until it fits. While a box holds what the store refused, it is not re
 store, and the boxes keep their text when the person moves to another theme and back.
 
 A click redraws only what it changes. Each question is a fragment of its own, and so are the page's
-counts (the progress bar, each theme's progress, the notes above the questions and the submission's
-warnings, one fragment drawn in four places): a save reruns its question and the counts, not the
-whole page, so a person's browser redraws a dozen elements instead of every question of the theme.
+counts (the progress bar, each theme's progress, the notes above the questions, the submission's
+warnings and the screen-reader announcement: one fragment drawn in five places). A save reruns its
+question and the counts, not the whole page, so a person's browser redraws a dozen elements instead
+of every question of the theme.
 """
 
 from __future__ import annotations

@@ -9,13 +9,12 @@ or asks for the whole page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from access.roles import NotAllowed
-from app_pages.common import actor, fragment_rerun, guarded_fragment, md, rounds
+from access.roles import Actor, NotAllowed
+from app_pages.common import actor, fragment_rerun, guarded_fragment, md, remembered, rounds
 from questionnaire.model import Framework, Question, text_in
 from storage.errors import StorageError
 from storage.rounds import Round, RoundAnswer, asked
@@ -33,6 +32,16 @@ def level_label(framework: Framework, question: Question, choice: Any) -> str:
     if choice in UNSURE:
         return UNSURE[choice]
     return f"{choice} · {text_in(framework.level(int(choice)).name)}: {text_in(question.levels[int(choice)])}"
+
+
+def round_answers(round_id: int, person: Actor) -> list[RoundAnswer]:
+    """The round's answers ``person`` may see, as stored now (read again only after a change to the store)."""
+    return remembered(f"round_answers_{round_id}", lambda: rounds().answers(round_id, person))
+
+
+def own_answers(round_id: int, person: Actor) -> dict[str, RoundAnswer]:
+    """``person``'s own answers in the round, by question, as stored now."""
+    return {a.question_id: a for a in round_answers(round_id, person) if a.respondent.account_id == person.account_id}
 
 
 def save(round_id: int, question_id: str, redraw: tuple[str, ...] | None = ()) -> None:
@@ -70,17 +79,16 @@ def save(round_id: int, question_id: str, redraw: tuple[str, ...] | None = ()) -
 def answer_round(
     shown: Round,
     framework: Framework,
-    own_answers: Callable[[], dict[str, RoundAnswer]],
+    person: Actor,
     redraw: tuple[str, ...] | None = (),
 ) -> None:
-    """The respondent's own questions, saved as they answer. ``own_answers`` reads their answers as
-    stored now; after a save, the question, the count and the fragments named in ``redraw`` rerun (the
-    whole page when ``redraw`` is None)."""
+    """``person``'s own questions, saved as they answer; after a save, the question, the count and the
+    fragments named in ``redraw`` rerun (the whole page when ``redraw`` is None)."""
     questions = asked(framework, shown.themes)
     count = f"workshop_{shown.id}_count"
 
     def show_count() -> None:
-        mine = own_answers()
+        mine = own_answers(shown.id, person)
         st.progress(len(mine) / len(questions), text=f"You have answered {len(mine)} of {len(questions)} questions")
 
     guarded_fragment(count, show_count)()
@@ -92,7 +100,7 @@ def answer_round(
     after_save = None if redraw is None else (count, *redraw)
 
     def show_question(question: Question) -> None:
-        stored = own_answers().get(question.id)
+        stored = own_answers(shown.id, person).get(question.id)
         seen = key(shown.id, question.id, "seen")
         if stored is not None and st.session_state.get(seen) != stored.version:  # a reload or another tab
             st.session_state[key(shown.id, question.id, "answer")] = (

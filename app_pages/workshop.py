@@ -25,7 +25,7 @@ from app_pages.common import (
     rounds,
     store,
 )
-from app_pages.respondent import UNSURE, answer_round, key, level_label
+from app_pages.respondent import UNSURE, answer_round, key, level_label, round_answers
 from questionnaire.model import Framework, Question, text_in
 from scoring.answers import Status
 from scoring.divergence import agreement, divergence_table, spread_of
@@ -200,7 +200,7 @@ chosen = st.selectbox(
     key="workshop_round",
 )
 shown = next(r for r in all_rounds if r.id == chosen)
-answers = rounds().answers(shown.id, person)
+answers = round_answers(shown.id, person)
 takes_part = any(p.account_id == person.account_id for p in shown.participants)
 leads = rounds().leads(shown.id, person)  # a coordinator, or the round's facilitator
 PARTICIPANTS = f"workshop_{shown.id}_participants"
@@ -219,22 +219,12 @@ def show_participants() -> None:
     )
 
 
-def own_answers() -> dict[str, RoundAnswer]:
-    """This person's answers in the round, as stored now (read again after any change to the store)."""
-
-    def read() -> dict[str, RoundAnswer]:
-        return {a.question_id: a for a in rounds().answers(shown.id, person) if a.respondent.account_id == me}
-
-    me = person.account_id
-    return remembered(f"workshop_own_answers_{shown.id}", read)
-
-
 guarded_fragment(PARTICIPANTS, show_participants)()
 if shown.open:
     if takes_part:
         st.header("Your answers")
         # a round that is not blind shows everyone's answers below, the person's own among them
-        answer_round(shown, framework, own_answers, redraw=(PARTICIPANTS,) if shown.blind else None)
+        answer_round(shown, framework, person, redraw=(PARTICIPANTS,) if shown.blind else None)
     if coordinates:
         guest_form(shown)
     closing = leads and st.button("Close the round", key="workshop_close", icon=":material/lock:")
